@@ -92,15 +92,15 @@ public final class MaskedPan {
       throw Ids.fail(
           FIELD, Reason.FORMAT, must + ", got more than one run of '*' separated by digits");
     }
-    if (leading > 6) {
-      throw Ids.fail(
-          FIELD, Reason.FORMAT, must + ", got " + leading + " digits before the first '*'");
-    }
     if (stars < 4) {
       throw Ids.fail(
           FIELD,
           Reason.FORMAT,
           must + ", got " + (stars == 0 ? "no '*'" : "only " + stars + " '*'"));
+    }
+    if (leading > 6) {
+      throw Ids.fail(
+          FIELD, Reason.FORMAT, must + ", got " + leading + " digits before the first '*'");
     }
     if (trailing > 4) {
       throw Ids.fail(
