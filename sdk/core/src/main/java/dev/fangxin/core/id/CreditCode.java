@@ -20,11 +20,11 @@ import dev.fangxin.core.id.InvalidIdentifierException.Reason;
  *
  * <p>Every character comes from the 31-character alphabet {@code 0123456789ABCDEFGHJKLMNPQRTUWXY}
  * ({@code I}, {@code O}, {@code Z}, {@code S} and {@code V} never occur). With {@code v(c)} the
- * index of {@code c} in that alphabet, the check character is the alphabet character at index
- * {@code (31 - (Σ v(c_i) · 3^(i-1) mod 31) mod 31) mod 31} for {@code i = 1..17}, that is, with
- * weights 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 and a result of 31 mapped
- * to 0. Because 31 is prime and no weight is 0 mod 31, the check detects every single-character
- * substitution.
+ * index of {@code c} in that alphabet and {@code S = Σ v(c_i) · w_i} over {@code i = 1..17} with
+ * weights {@code w_i = 3^(i-1) mod 31} (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30,
+ * 28), the check character is the alphabet character at index {@code 31 - (S mod 31)}, where 31 is
+ * taken as 0. Because 31 is prime and no weight is 0 mod 31, the check detects every
+ * single-character substitution.
  *
  * <p>The registration authority and entity type characters are not checked against a list: the list
  * has been extended since 2015 and will be again. Input may be in lower case (ASCII letters are
