@@ -401,14 +401,8 @@ public final class TerminalKeyPair {
         {
           byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
           edKey.sign(
-              Ed25519.Algorithm.Ed25519,
-              edPublic(),
-              null,
-              message,
-              0,
-              message.length,
-              signature,
-              0);
+              // This overload uses the public key cached inside the private key parameters.
+              Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
           return signature;
         }
     }
