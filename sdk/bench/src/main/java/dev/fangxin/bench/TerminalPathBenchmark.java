@@ -72,10 +72,13 @@ public class TerminalPathBenchmark {
   String url;
   byte[] signedBytes;
   SM2Signer rawSigner;
+  SM2Signer reusedSigner;
   ParametersWithID rawSignParams;
   Map<EncodeHintType, Object> zxingHints;
   Path journalDir;
   ReceiptSigner receiptSigner;
+  dev.fangxin.core.journal.JournalFile rawJournal;
+  final byte[] record400 = new byte[400];
   long sequence;
 
   @Setup(Level.Trial)
@@ -108,17 +111,23 @@ public class TerminalPathBenchmark {
         new ParametersWithID(
             new ParametersWithRandom(rawPrivate, new SecureRandom()),
             "1234567812345678".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    reusedSigner = new SM2Signer(PlainDSAEncoding.INSTANCE, new SM3Digest());
+    reusedSigner.init(true, rawSignParams);
     zxingHints = Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M);
 
     Path shm = Path.of("/dev/shm");
     journalDir =
         Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of("target"), "fx-bench");
     receiptSigner = ReceiptSigner.open(key, journalDir.resolve("bench.journal"));
+    rawJournal =
+        dev.fangxin.core.journal.JournalFile.open(
+            journalDir.resolve("raw.journal"), dev.fangxin.core.journal.JournalOptions.defaults());
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     receiptSigner.close();
+    rawJournal.close();
     try (Stream<Path> files = Files.walk(journalDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -139,6 +148,31 @@ public class TerminalPathBenchmark {
     rawSigner.init(true, rawSignParams);
     rawSigner.update(signedBytes, 0, signedBytes.length);
     return rawSigner.generateSignature();
+  }
+
+  /**
+   * Baseline variant: the same raw signer initialised once and reused (BC resets it after each
+   * signature), the cheapest way to use Bouncy Castle's SM2.
+   */
+  @Benchmark
+  public byte[] rawSm2SignReused() throws CryptoException {
+    reusedSigner.update(signedBytes, 0, signedBytes.length);
+    return reusedSigner.generateSignature();
+  }
+
+  /** Baseline with the reused signer: both parts, back to back. */
+  @Benchmark
+  public BitMatrix baselineSumReused() throws CryptoException, WriterException {
+    reusedSigner.update(signedBytes, 0, signedBytes.length);
+    byte[] signature = reusedSigner.generateSignature();
+    BitMatrix matrix = new QRCodeWriter().encode(url, BarcodeFormat.QR_CODE, 0, 0, zxingHints);
+    return signature.length == 64 ? matrix : null;
+  }
+
+  /** For reference: the SDK's own SM2 signature through TerminalKeyPair. */
+  @Benchmark
+  public byte[] keyPairSm2Sign() {
+    return key.sign(signedBytes);
   }
 
   /** Baseline part 2: one raw ZXing encode of the same URL at level M. */
@@ -163,6 +197,18 @@ public class TerminalPathBenchmark {
     DisputeToken token = DisputeToken.sign(claim(++sequence % 1_000_000 + 1), key);
     String link = DisputeLink.of(BASE, token).toString();
     return QrCode.encode(link, ErrorCorrection.M).toBitMatrix(0);
+  }
+
+  /** Part of the receipt path: one 400-byte journal append on tmpfs, forced. */
+  @Benchmark
+  public long journalAppend() {
+    return rawJournal.append(record400);
+  }
+
+  /** Part of the receipt path: ReceiptSigner.sign alone (two signatures, chain, journal). */
+  @Benchmark
+  public SignedReceipt receiptSignOnly() {
+    return receiptSigner.sign(transaction);
   }
 
   /**

@@ -95,7 +95,7 @@ final class KeygenCommand implements Callable<Integer> {
       TerminalKeyPair key = id.current();
       out.printf("Created %s with key %s (%s).%n", identity, key.keyId(), key.algorithm());
     }
-    Path pub = publicKey != null ? publicKey : defaultPublicKeyPath(identity);
+    Path pub = publicKey != null ? publicKey : sibling(identity, ".pub.pem");
     Files.writeString(pub, id.current().publicKey().toPem(), StandardCharsets.US_ASCII);
     out.printf("Public key: %s%n", pub);
     if (csr != null) {
@@ -105,10 +105,11 @@ final class KeygenCommand implements Callable<Integer> {
     return 0;
   }
 
-  static Path defaultPublicKeyPath(Path identity) {
+  /** {@code terminal.p12} -> {@code terminal<suffix>} in the same folder. */
+  static Path sibling(Path identity, String suffix) {
     String file = identity.getFileName().toString();
     int dot = file.lastIndexOf('.');
     String stem = dot > 0 ? file.substring(0, dot) : file;
-    return identity.resolveSibling(stem + ".pub.pem");
+    return identity.resolveSibling(stem + suffix);
   }
 }

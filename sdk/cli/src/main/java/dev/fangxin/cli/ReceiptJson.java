@@ -6,20 +6,13 @@ import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.fangxin.core.key.SignatureAlgorithm;
+import dev.fangxin.core.key.SignatureEncoding;
 import dev.fangxin.core.receipt.SignedReceipt;
 import dev.fangxin.core.token.DisputeClaim;
 import dev.fangxin.core.token.DisputeToken;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.DERSequence;
 
 /**
  * The receipt file {@code fangxin sign} writes: the claim for people, and for machines the exact
@@ -74,21 +67,9 @@ final class ReceiptJson {
     o.addProperty("signed_bytes_hex", HEX.formatHex(signed));
     o.addProperty("signature_hex", HEX.formatHex(raw));
     if (algorithm != SignatureAlgorithm.ED25519) {
-      o.addProperty("signature_der_hex", HEX.formatHex(rawToDer(raw)));
+      o.addProperty("signature_der_hex", HEX.formatHex(SignatureEncoding.toDer(raw)));
     }
     return o;
-  }
-
-  /** r ‖ s (32 bytes each) to DER SEQUENCE { INTEGER r, INTEGER s }. */
-  static byte[] rawToDer(byte[] raw) {
-    ASN1EncodableVector v = new ASN1EncodableVector();
-    v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 0, 32))));
-    v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 32, 64))));
-    try {
-      return new DERSequence(v).getEncoded(ASN1Encoding.DER);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   static String iso(Instant t) {

@@ -102,7 +102,7 @@ final class SignCommand implements Callable<Integer> {
     Transaction tx = Transaction.fromProto(readTransaction());
     TerminalIdentity id = TerminalIdentity.load(identity, passwords.password(false));
     TerminalKeyPair key = id.current();
-    Path journalFile = journal != null ? journal : defaultJournalPath(identity);
+    Path journalFile = journal != null ? journal : KeygenCommand.sibling(identity, ".journal");
     Files.createDirectories(out);
     SignedReceipt receipt;
     try (ReceiptSigner signer = ReceiptSigner.open(key, journalFile)) {
@@ -181,12 +181,5 @@ final class SignCommand implements Callable<Integer> {
   static String plain(Throwable e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
     return message.replaceAll("([a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ", "");
-  }
-
-  static Path defaultJournalPath(Path identity) {
-    String file = identity.getFileName().toString();
-    int dot = file.lastIndexOf('.');
-    String stem = dot > 0 ? file.substring(0, dot) : file;
-    return identity.resolveSibling(stem + ".journal");
   }
 }

@@ -118,33 +118,12 @@ public final class JournalVerifier {
         }
         case RESERVATION -> {
           SequenceReservation r = record.getReservation();
-          KeyId id = keyIdOf(r.getKeyId());
-          if (id == null || r.getFirst() < 1 || r.getLast() < r.getFirst()) {
-            findings.add(
-                new Finding(
-                    Finding.Kind.UNREADABLE_RECORD,
-                    offset,
-                    id,
-                    0,
-                    "a reservation with an impossible range " + r.getFirst() + ".." + r.getLast()));
-            continue;
-          }
-          chain(chains, id).reserved.put(r.getFirst(), r.getLast());
+          addRange(
+              chains, findings, offset, "reservation", r.getKeyId(), r.getFirst(), r.getLast());
         }
         case RELEASE -> {
           SequenceRelease r = record.getRelease();
-          KeyId id = keyIdOf(r.getKeyId());
-          if (id == null || r.getFirst() < 1 || r.getLast() < r.getFirst()) {
-            findings.add(
-                new Finding(
-                    Finding.Kind.UNREADABLE_RECORD,
-                    offset,
-                    id,
-                    0,
-                    "a release with an impossible range " + r.getFirst() + ".." + r.getLast()));
-            continue;
-          }
-          chain(chains, id).released.put(r.getFirst(), r.getLast());
+          addRange(chains, findings, offset, "release", r.getKeyId(), r.getFirst(), r.getLast());
         }
         case RECEIPT -> {
           receipts++;
@@ -327,6 +306,30 @@ public final class JournalVerifier {
       beforeSeq = seq;
       expected = seq + 1;
     }
+  }
+
+  /** Records a reservation or release range, or reports it as unreadable. */
+  private static void addRange(
+      Map<KeyId, KeyChain> chains,
+      List<Finding> findings,
+      long offset,
+      String what,
+      ByteString keyId,
+      long first,
+      long last) {
+    KeyId id = keyIdOf(keyId);
+    if (id == null || first < 1 || last < first) {
+      findings.add(
+          new Finding(
+              Finding.Kind.UNREADABLE_RECORD,
+              offset,
+              id,
+              0,
+              "a " + what + " with an impossible range " + first + ".." + last));
+      return;
+    }
+    KeyChain chain = chain(chains, id);
+    (what.equals("reservation") ? chain.reserved : chain.released).put(first, last);
   }
 
   private static boolean isReserved(KeyChain chain, long seq) {

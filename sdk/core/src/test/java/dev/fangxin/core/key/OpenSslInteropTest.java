@@ -2,18 +2,9 @@ package dev.fangxin.core.key;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.DERSequence;
-import org.bouncycastle.util.BigIntegers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,7 +52,8 @@ class OpenSslInteropTest {
     bad[bad.length - 1] ^= 1;
     Files.write(dir.resolve("bad"), bad);
     byte[] sig = key.sign(MESSAGE);
-    Files.write(dir.resolve("sig"), a == SignatureAlgorithm.ED25519 ? sig : rawToDer(sig));
+    Files.write(
+        dir.resolve("sig"), a == SignatureAlgorithm.ED25519 ? sig : SignatureEncoding.toDer(sig));
 
     OpenSslCli.Result good = openssl.run(verifyCommand(a, "msg"));
     assertThat(good.exitCode).as("%s", good).isZero();
@@ -127,7 +119,7 @@ class OpenSslInteropTest {
         break;
     }
     byte[] out = Files.readAllBytes(dir.resolve("sig"));
-    byte[] sig = a == SignatureAlgorithm.ED25519 ? out : derToRaw(out);
+    byte[] sig = a == SignatureAlgorithm.ED25519 ? out : SignatureEncoding.fromDer(out);
     assertThat(key.publicKey().verify(MESSAGE, sig)).isTrue();
     if (a == SignatureAlgorithm.ED25519) {
       assertThat(sig).as("Ed25519 is deterministic").isEqualTo(key.sign(MESSAGE));
@@ -179,32 +171,5 @@ class OpenSslInteropTest {
         return new String[] {"dgst", "-sha256", "-verify", "pub.pem", "-signature", "sig", msg};
     }
     throw new AssertionError(a);
-  }
-
-  /** Raw r || s (32 + 32 bytes) to DER SEQUENCE { INTEGER r, INTEGER s }. */
-  static byte[] rawToDer(byte[] raw) throws IOException {
-    BigInteger r = new BigInteger(1, Arrays.copyOfRange(raw, 0, 32));
-    BigInteger s = new BigInteger(1, Arrays.copyOfRange(raw, 32, 64));
-    return new DERSequence(new ASN1Integer[] {new ASN1Integer(r), new ASN1Integer(s)})
-        .getEncoded(ASN1Encoding.DER);
-  }
-
-  /** DER SEQUENCE { INTEGER r, INTEGER s } to raw r || s. */
-  static byte[] derToRaw(byte[] der) throws IOException {
-    ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
-    byte[] raw = new byte[64];
-    System.arraycopy(
-        BigIntegers.asUnsignedByteArray(32, ASN1Integer.getInstance(seq.getObjectAt(0)).getValue()),
-        0,
-        raw,
-        0,
-        32);
-    System.arraycopy(
-        BigIntegers.asUnsignedByteArray(32, ASN1Integer.getInstance(seq.getObjectAt(1)).getValue()),
-        0,
-        raw,
-        32,
-        32);
-    return raw;
   }
 }

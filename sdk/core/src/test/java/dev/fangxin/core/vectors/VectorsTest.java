@@ -13,6 +13,7 @@ import com.google.protobuf.ByteString;
 import dev.fangxin.core.FangxinException;
 import dev.fangxin.core.key.KeyId;
 import dev.fangxin.core.key.SignatureAlgorithm;
+import dev.fangxin.core.key.SignatureEncoding;
 import dev.fangxin.core.key.TerminalKeyPair;
 import dev.fangxin.core.key.TerminalPublicKey;
 import dev.fangxin.core.link.DisputeLink;
@@ -34,9 +35,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
@@ -128,7 +126,7 @@ class VectorsTest {
             .isEqualTo(v.get("signature_hex").getAsString());
       }
       if (v.has("signature_der_hex")) {
-        assertThat(HEX.formatHex(rawToDer(signature)))
+        assertThat(HEX.formatHex(SignatureEncoding.toDer(signature)))
             .as(name)
             .isEqualTo(v.get("signature_der_hex").getAsString());
       }
@@ -336,7 +334,7 @@ class VectorsTest {
         "signed_message_hex", HEX.formatHex(DisputeToken.signedBytes(token.claimBytes())));
     v.addProperty("signature_hex", HEX.formatHex(token.signature()));
     if (key.algorithm() != SignatureAlgorithm.ED25519) {
-      v.addProperty("signature_der_hex", HEX.formatHex(rawToDer(token.signature())));
+      v.addProperty("signature_der_hex", HEX.formatHex(SignatureEncoding.toDer(token.signature())));
     }
     v.addProperty("deterministic", key.algorithm() != SignatureAlgorithm.SM2_SM3);
     v.addProperty("token_hex", HEX.formatHex(token.toBytes()));
@@ -470,7 +468,7 @@ class VectorsTest {
         "token.malformed",
         Arrays.copyOf(goodBytes, goodBytes.length - 1));
 
-    byte[] der = rawToDer(good.signature());
+    byte[] der = SignatureEncoding.toDer(good.signature());
     byte[] derToken =
         dev.fangxin.protocol.v1.DisputeToken.newBuilder()
             .setClaim(ByteString.copyFrom(good.claimBytes()))
@@ -638,17 +636,6 @@ class VectorsTest {
         "VectorsTest#regenerate in sdk/core; test keys only, never use them elsewhere");
     root.add("vectors", vectors);
     Files.writeString(file, GSON.toJson(root) + "\n");
-  }
-
-  static byte[] rawToDer(byte[] raw) {
-    ASN1EncodableVector v = new ASN1EncodableVector();
-    v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 0, 32))));
-    v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 32, 64))));
-    try {
-      return new DERSequence(v).getEncoded("DER");
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
