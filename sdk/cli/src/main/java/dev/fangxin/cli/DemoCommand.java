@@ -117,7 +117,11 @@ final class DemoCommand implements Callable<Integer> {
     o.printf(
         "   Receipt %d signed twice (dispute token and full receipt) and appended to %s%n",
         receipt.sequence(), journalFile);
-    o.printf("   before it was handed out; it chains to the previous receipt's signature.%n");
+    o.printf(
+        "   before it was handed out; %s%n",
+        receipt.sequence() == 1
+            ? "it starts the key's hash chain."
+            : "it carries the digest of the previous receipt's signature (the hash chain).");
 
     o.println("4. Print the dispute link into the receipt QR code");
     String link = receipt.link(base).toString();
@@ -159,7 +163,9 @@ final class DemoCommand implements Callable<Integer> {
       o.println("   FAILED: " + report.findings());
       return Main.VERIFICATION_FAILED;
     }
-    o.printf("   %d receipts, no gap, edit, fork or chain break.%n", report.receipts());
+    o.printf(
+        "   %d receipt%s, no gap, edit, fork or chain break.%n",
+        report.receipts(), report.receipts() == 1 ? "" : "s");
     o.println();
     o.printf("Done. Try:  bin/fangxin verify --public-key %s %s%n", publicKeyFile, png);
     return 0;
