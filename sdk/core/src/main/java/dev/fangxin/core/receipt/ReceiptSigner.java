@@ -228,6 +228,32 @@ public final class ReceiptSigner implements Closeable {
     }
   }
 
+  /**
+   * Finds a receipt this signer's key signed, by sequence number, in the journal: for a reprint
+   * after a printer failure. Reads the journal file (linear in its size).
+   *
+   * @throws ReceiptException {@code CLOSED} after {@link #close()}
+   */
+  public synchronized java.util.Optional<SignedReceipt> find(long sequence) {
+    if (closed) {
+      throw new ReceiptException(ReceiptException.Reason.CLOSED, "the signer is closed");
+    }
+    for (JournalEntry entry : journal.entries()) {
+      try {
+        JournalRecord record = JournalRecord.parseFrom(entry.payload());
+        if (record.hasReceipt()) {
+          SignedReceipt receipt = SignedReceipt.fromProto(record.getReceipt());
+          if (receipt.sequence() == sequence && receipt.keyId().equals(keyId)) {
+            return java.util.Optional.of(receipt);
+          }
+        }
+      } catch (InvalidProtocolBufferException | ReceiptException | TokenException e) {
+        // open() already refused a journal with unreadable records; nothing else to find here
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The sequence number the next receipt will carry. */
   public synchronized long nextSequence() {
     return next;

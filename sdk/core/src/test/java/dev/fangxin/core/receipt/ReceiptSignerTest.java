@@ -147,6 +147,18 @@ class ReceiptSignerTest {
   }
 
   @Test
+  void findsAReceiptByItsSequenceForAReprint() {
+    TerminalKeyPair key = TerminalKeyPair.generate(SignatureAlgorithm.ED25519);
+    try (ReceiptSigner signer = ReceiptSigner.open(key, dir.resolve("t.journal"))) {
+      SignedReceipt first = signer.sign(Fixtures.sale(1));
+      SignedReceipt second = signer.sign(Fixtures.sale(2));
+      assertThat(signer.find(1)).contains(first);
+      assertThat(signer.find(2)).contains(second);
+      assertThat(signer.find(3)).isEmpty();
+    }
+  }
+
+  @Test
   void signAfterCloseIsRefused() {
     TerminalKeyPair key = TerminalKeyPair.generate(SignatureAlgorithm.ED25519);
     ReceiptSigner signer = ReceiptSigner.open(key, dir.resolve("t.journal"));
