@@ -4,9 +4,9 @@ import java.io.Closeable;
 import java.time.Duration;
 
 /**
- * A byte pipe to a device: a serial port, a TCP socket (a printer's port 9100), or any stream
- * pair. Printers and payment-terminal links are written against this interface only, so they
- * run unchanged over a real port, a pseudo-terminal or loopback TCP.
+ * A byte pipe to a device: a serial port, a TCP socket (a printer's port 9100), or any stream pair.
+ * Printers and payment-terminal links are written against this interface only, so they run
+ * unchanged over a real port, a pseudo-terminal or loopback TCP.
  *
  * <p>Threading: one thread may read while another writes; two concurrent readers (or writers) are
  * not supported. {@link #close()} may be called from any thread and makes blocked calls fail with

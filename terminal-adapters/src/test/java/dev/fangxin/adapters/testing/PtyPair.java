@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two connected kernel pseudo-terminals made by {@code socat}: bytes written to one end are read
- * from the other, through the real tty layer, so serial code is tested against a real port
- * without hardware. A pty does not pace bytes by baud rate.
+ * from the other, through the real tty layer, so serial code is tested against a real port without
+ * hardware. A pty does not pace bytes by baud rate.
  *
  * <p>Use in try-with-resources; {@link #close()} stops socat, which removes both ends. Requires
  * {@code socat} on the PATH ({@link #available()}); {@code .ci/run} installs it.
@@ -47,10 +47,7 @@ public final class PtyPair implements AutoCloseable {
       Path b = dir.resolve("b");
       Process socat =
           new ProcessBuilder(
-                  List.of(
-                      "socat",
-                      "pty,raw,echo=0,link=" + a,
-                      "pty,raw,echo=0,link=" + b))
+                  List.of("socat", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b))
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("socat.log").toFile())
               .start();
