@@ -1,0 +1,38 @@
+package dev.fangxin.adapters.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import org.junit.jupiter.api.Test;
+
+class PtyPairTest {
+  static void requireSocat() {
+    if (!PtyPair.available() && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError("socat is required when CI=true; .ci/run installs it");
+    }
+    assumeThat(PtyPair.available()).as("socat on PATH").isTrue();
+  }
+
+  @Test
+  void bytesCrossThePair() throws Exception {
+    requireSocat();
+    try (PtyPair pty = PtyPair.open();
+        FileOutputStream out = new FileOutputStream(pty.a());
+        FileInputStream in = new FileInputStream(pty.b())) {
+      assertThat(pty.a()).startsWith("/dev/pts/");
+      out.write(new byte[] {0x02, 0x00, (byte) 0xFF, 0x03});
+      out.flush();
+      // Not readNBytes: on Java 17 FileInputStream.readNBytes seeks, which a tty refuses.
+      byte[] got = new byte[4];
+      int n = 0;
+      while (n < 4) {
+        int r = in.read(got, n, 4 - n);
+        assertThat(r).isPositive();
+        n += r;
+      }
+      assertThat(got).containsExactly(0x02, 0x00, 0xFF, 0x03);
+    }
+  }
+}
