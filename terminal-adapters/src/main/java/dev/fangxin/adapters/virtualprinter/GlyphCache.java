@@ -6,8 +6,7 @@ import java.awt.RenderingHints;
 import java.awt.font.GlyphVector;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rasterizes characters into 1-bit cell bitmaps, as a printer's character generator holds them:
@@ -15,16 +14,18 @@ import java.util.Map;
  * antialiasing off. A double-byte character comes from the CJK font, or, when that font lacks it
  * (some CJK fonts have no Latin punctuation such as '·'), from the single-byte font centred in the
  * wide cell. A character neither font can display becomes an empty box, as printers print for
- * unknown codes. Not thread-safe: each render uses its own cache.
+ * unknown codes.
+ *
+ * <p>Thread-safe: one cache belongs to one {@link VirtualPrinter} and serves all its renders. It
+ * keeps at most {@value #MAX_ENTRIES} glyphs; past that, glyphs are rasterized on every use.
  */
 final class GlyphCache {
   static final int CELL_HEIGHT = 24;
+  static final int MAX_ENTRIES = 8192;
 
   private final CellFont asciiFont;
   private final CellFont cjkFont; // may be null: then no double-byte cell is ever requested
-  private final Map<Long, int[]> cache = new HashMap<>();
-  private final BufferedImage scratch =
-      new BufferedImage(24, CELL_HEIGHT, BufferedImage.TYPE_BYTE_GRAY);
+  private final ConcurrentHashMap<Long, int[]> cache = new ConcurrentHashMap<>();
 
   GlyphCache(CellFont asciiFont, CellFont cjkFont) {
     this.asciiFont = asciiFont;
@@ -46,12 +47,15 @@ final class GlyphCache {
       } else {
         rows = box(cellWidth);
       }
-      cache.put(key, rows);
+      if (cache.size() < MAX_ENTRIES) {
+        cache.putIfAbsent(key, rows); // two threads may rasterize the same glyph: same result
+      }
     }
     return rows;
   }
 
-  private int[] rasterize(CellFont font, int cellWidth, int codePoint) {
+  private static int[] rasterize(CellFont font, int cellWidth, int codePoint) {
+    BufferedImage scratch = new BufferedImage(24, CELL_HEIGHT, BufferedImage.TYPE_BYTE_GRAY);
     Graphics2D g = scratch.createGraphics();
     try {
       g.setColor(Color.WHITE);

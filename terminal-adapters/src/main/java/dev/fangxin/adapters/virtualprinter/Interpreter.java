@@ -84,7 +84,7 @@ final class Interpreter {
       int length,
       int paperWidth,
       int maxPaperLength,
-      CellFont asciiFont,
+      GlyphCache glyphs,
       Optional<CellFont> cjkFont,
       List<String> cjkFontsTried) {
     this.in = in;
@@ -94,7 +94,7 @@ final class Interpreter {
     this.cjkFont = cjkFont;
     this.cjkFontsTried = cjkFontsTried;
     this.paper = new DotRaster(paperWidth);
-    this.glyphs = new GlyphCache(asciiFont, cjkFont.orElse(null));
+    this.glyphs = glyphs;
     reset();
   }
 
@@ -339,35 +339,35 @@ final class Interpreter {
     int lead = in[pos] & 0xFF;
     int size;
     if (lead == 0x80 || lead == 0xFF) {
-      throw invalidGb18030(1);
+      throw invalidGb18030(1, false);
     }
     if (pos + 1 >= length) {
-      throw invalidGb18030(1);
+      throw invalidGb18030(1, true);
     }
     int second = in[pos + 1] & 0xFF;
     if (second >= 0x30 && second <= 0x39) {
       if (pos + 3 >= length) {
-        throw invalidGb18030(length - pos);
+        throw invalidGb18030(length - pos, true);
       }
       int third = in[pos + 2] & 0xFF;
       int fourth = in[pos + 3] & 0xFF;
       if (third < 0x81 || third > 0xFE || fourth < 0x30 || fourth > 0x39) {
-        throw invalidGb18030(4);
+        throw invalidGb18030(4, false);
       }
       size = 4;
     } else if ((second >= 0x40 && second <= 0x7E) || (second >= 0x80 && second <= 0xFE)) {
       size = 2;
     } else {
-      throw invalidGb18030(2);
+      throw invalidGb18030(2, false);
     }
     String decoded;
     try {
       decoded = strict(GB18030).decode(ByteBuffer.wrap(in, pos, size)).toString();
     } catch (CharacterCodingException e) {
-      throw invalidGb18030(size);
+      throw invalidGb18030(size, false);
     }
     if (decoded.isEmpty() || decoded.codePointCount(0, decoded.length()) != 1) {
-      throw invalidGb18030(size);
+      throw invalidGb18030(size, false);
     }
     if (cjkFont.isEmpty()) {
       throw new VirtualPrinterException(
@@ -812,8 +812,8 @@ final class Interpreter {
             + "; the virtual printer renders only the ESC/POS subset that Fangxin emits.");
   }
 
-  private VirtualPrinterException invalidGb18030(int available) {
-    int count = Math.max(1, Math.min(available, length - current));
+  /** The sequence of {@code count} bytes at {@code current} is not GB18030. */
+  private VirtualPrinterException invalidGb18030(int count, boolean streamEnds) {
     StringBuilder bytes = new StringBuilder();
     for (int i = 0; i < count; i++) {
       if (i > 0) {
@@ -821,7 +821,7 @@ final class Interpreter {
       }
       bytes.append(hex(in[current + i] & 0xFF));
     }
-    String ends = current + count >= length && count < 4 ? " (the stream ends inside it)" : "";
+    String ends = streamEnds ? " (the stream ends inside it)" : "";
     return new VirtualPrinterException(
         Reason.MALFORMED,
         current,

@@ -76,7 +76,8 @@ import java.util.Optional;
  * dots of paper (default 20,000 = 2.5 m): both fail with {@code TOO_LARGE} before the image is
  * allocated or extended past the limit.
  *
- * <p>Instances are immutable and thread-safe: renders share nothing but the configuration.
+ * <p>Instances are immutable and thread-safe; concurrent renders share only the configuration and a
+ * cache of rasterized glyphs.
  */
 public final class VirtualPrinter {
   /** Dots per line on 58 mm paper. */
@@ -127,6 +128,7 @@ public final class VirtualPrinter {
   private final List<String> asciiFonts;
   private final CellFont asciiFont;
   private final Optional<CellFont> cjkFont;
+  private final GlyphCache glyphs;
 
   private VirtualPrinter(Builder builder) {
     this.paperWidthDots = builder.paperWidthDots;
@@ -138,6 +140,7 @@ public final class VirtualPrinter {
     ascii.add("Monospaced");
     this.asciiFont = CellFont.firstDisplaying(ascii, ASCII_PROBE, 12).orElseThrow();
     this.cjkFont = CellFont.firstDisplaying(cjkFonts, CJK_PROBE, 24);
+    this.glyphs = new GlyphCache(asciiFont, cjkFont.orElse(null));
   }
 
   /** Returns a printer for 58 mm paper (384 dots) with the default limits and fonts. */
@@ -177,7 +180,7 @@ public final class VirtualPrinter {
    */
   public RenderedPaper render(byte[] escpos) {
     Objects.requireNonNull(escpos, "escpos == null");
-    checkInputLength(escpos.length);
+    checkInputLength(escpos.length, true);
     return interpret(escpos, escpos.length);
   }
 
@@ -193,23 +196,24 @@ public final class VirtualPrinter {
   public RenderedPaper render(InputStream escpos) throws IOException {
     Objects.requireNonNull(escpos, "escpos == null");
     byte[] bytes = escpos.readNBytes(maxInputBytes + 1);
-    checkInputLength(bytes.length);
+    checkInputLength(bytes.length, false);
     return interpret(bytes, bytes.length);
   }
 
   private RenderedPaper interpret(byte[] bytes, int length) {
     return new Interpreter(
-            bytes, length, paperWidthDots, maxPaperLengthDots, asciiFont, cjkFont, cjkFonts)
+            bytes, length, paperWidthDots, maxPaperLengthDots, glyphs, cjkFont, cjkFonts)
         .run();
   }
 
-  private void checkInputLength(int length) {
+  /** {@code exact}: the length is the input's; else reading stopped one byte past the limit. */
+  private void checkInputLength(int length, boolean exact) {
     if (length > maxInputBytes) {
       throw new VirtualPrinterException(
           Reason.TOO_LARGE,
           -1,
           "The input has "
-              + (length == maxInputBytes + 1 ? "more than " + maxInputBytes : length)
+              + (exact ? String.valueOf(length) : "more than " + maxInputBytes)
               + " bytes; this printer accepts at most "
               + maxInputBytes
               + ".");
