@@ -195,15 +195,17 @@ final class Interpreter {
       case '!':
         {
           int n = parameter("GS !", 2);
-          widthMultiplier = (n >> 4) + 1;
-          heightMultiplier = (n & 0x0F) + 1;
-          if (widthMultiplier > 8 || heightMultiplier > 8) {
+          int width = (n >> 4) + 1;
+          int height = (n & 0x0F) + 1;
+          if (width > 8 || height > 8) {
             throw malformed(
                 "GS !",
                 "has n = "
                     + hex(n)
                     + "; both nibbles must be 0..7 (width and height multipliers 1..8)");
           }
+          widthMultiplier = width;
+          heightMultiplier = height;
           return;
         }
       case '(':

@@ -255,6 +255,7 @@ public final class VirtualPrinter {
     return asciiFont.name();
   }
 
+  /** Returns a summary such as {@code VirtualPrinter{384 dots, ascii=..., cjk=...}}. */
   @Override
   public String toString() {
     return "VirtualPrinter{"

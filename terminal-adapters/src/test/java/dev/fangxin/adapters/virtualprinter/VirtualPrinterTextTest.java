@@ -211,6 +211,27 @@ class VirtualPrinterTextTest {
   }
 
   @Test
+  void concurrentRendersShareOnePrinter() throws Exception {
+    VirtualPrinter printer = VirtualPrinter.paper80mm(); // a fresh glyph cache
+    Fixtures.requireCjkFont(printer);
+    byte[] bytes = Fixtures.receipt(3);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        results.add(pool.submit(() -> printer.render(bytes).toPng()));
+      }
+      byte[] first = results.get(0).get();
+      for (java.util.concurrent.Future<byte[]> result : results) {
+        assertThat(result.get()).isEqualTo(first);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void emptyStreamIsABlankStrip() {
     RenderedPaper paper = P58.render(new byte[0]);
     assertThat(paper.height()).isEqualTo(1);
