@@ -239,8 +239,10 @@ class VirtualPrinterMalformedTest {
         fail("Mutation #" + i + " (" + HexFormat.of().formatHex(mutated) + ") threw " + e, e);
       }
     }
-    assertThat(rendered).isPositive();
     assertThat(failures).containsKeys(Reason.MALFORMED, Reason.UNSUPPORTED_COMMAND);
+    if (P58.cjkFontName().isPresent()) {
+      assertThat(rendered).isPositive(); // without one, nearly every mutant is NO_CJK_FONT
+    }
   }
 
   private static byte[] mutate(byte[] original, Random random) {
