@@ -287,7 +287,8 @@ public final class TerminalSimulator implements AutoCloseable {
         }
       }
     } catch (TransportException e) {
-      if (!closed) {
+      // The ECR hanging up (DISCONNECTED) ends the simulation normally.
+      if (!closed && e.reasonCode() != TransportException.Reason.DISCONNECTED) {
         failure = e;
       }
     } catch (InterruptedException e) {
