@@ -499,7 +499,7 @@ public final class TerminalSimulator implements AutoCloseable {
   public static final class Builder {
     private final Transport transport;
     private FrameFormat format = FrameFormat.DEFAULT;
-    private Duration ackTimeout = Duration.ofMillis(200);
+    private Duration ackTimeout = Duration.ofSeconds(1);
     private Duration interByteTimeout = Duration.ofMillis(100);
     private int maxRetransmissions = 3;
 
@@ -513,7 +513,10 @@ public final class TerminalSimulator implements AutoCloseable {
       return this;
     }
 
-    /** How long the simulator waits for the ECR's ACK of a response. Default 200 ms. */
+    /**
+     * How long the simulator waits for the ECR's ACK of a response before retransmitting it.
+     * Default 1 s: generous, so that a loaded test machine does not cause extra copies.
+     */
     public Builder ackTimeout(Duration d) {
       this.ackTimeout = requireNonNull(d, "ackTimeout == null");
       return this;
