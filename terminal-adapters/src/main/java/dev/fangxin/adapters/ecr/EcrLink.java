@@ -26,12 +26,12 @@ import java.util.function.Function;
  * with a bad LRC, a truncated frame ({@link LinkTimings#interByteTimeout()}), an oversize frame, a
  * bad length field or a missing ETX is answered with NAK so that the peer retransmits it. Noise
  * outside frames is counted and otherwise ignored. A frame received again because our ACK was lost
- * is ACKed again but not delivered twice: it is a duplicate when its {@linkplain
- * Builder#frameId(Function) frame id} equals that of the last delivered frame, or, for frames
- * without an id, when its data equals the last delivered frame's data byte for byte. (Without ids,
- * two genuinely identical messages in a row would be taken for one; give the link an id function
- * when the message format has a sequence number.) Frames arriving while the link waits for an ACK
- * are ACKed and kept for the next {@link #receive}.
+ * is ACKed again but not delivered twice: it is a duplicate when its data equals the last delivered
+ * frame's data byte for byte and, if the message format has one, its {@linkplain
+ * Builder#frameId(Function) frame id} (a sequence number) is the same too. (Without ids, two
+ * genuinely identical messages in a row would be taken for one; give the link an id function when
+ * the message format has a sequence number.) Frames arriving while the link waits for an ACK are
+ * ACKed and kept for the next {@link #receive}.
  *
  * <p>Threading: not thread-safe. One thread at a time may call {@link #send} and {@link #receive};
  * {@link PaymentTerminal} serializes its operations. {@link #close()} closes the transport.
@@ -192,10 +192,11 @@ public final class EcrLink implements AutoCloseable {
         write(ACK);
         byte[] data = e.data();
         Optional<String> id = frameId.apply(data);
+        // A retransmission repeats the bytes; with an id, equal bytes under another id (or equal
+        // ids with other bytes, as after a restart that reset a sequence counter) are new.
         boolean duplicate =
-            id.isPresent()
-                ? id.get().equals(lastDeliveredId)
-                : Arrays.equals(data, lastDeliveredData);
+            Arrays.equals(data, lastDeliveredData)
+                && (id.isEmpty() || id.get().equals(lastDeliveredId));
         if (duplicate) {
           duplicatesDropped++;
           return;

@@ -77,7 +77,11 @@ public final class PaymentTerminal implements AutoCloseable {
     requireNonNull(request, "request == null");
     lastIgnored = null;
     String ref = request.ecrReference();
-    link.send(codec.encodeRequest(request, nextSequence()));
+    try {
+      link.send(codec.encodeRequest(request, nextSequence()));
+    } catch (EcrException e) {
+      throw notAcknowledged(ref, e);
+    }
     // Acknowledged: from here on the sale request is never sent again.
     EcrException failure;
     try {
@@ -176,6 +180,31 @@ public final class PaymentTerminal implements AutoCloseable {
                 + " ms");
     addIgnored(e);
     throw e;
+  }
+
+  /** The failure of a sale request the terminal never acknowledged, saying what that means. */
+  private static EcrException notAcknowledged(String ref, EcrException e) {
+    switch (e.reasonCode()) {
+      case NAK_LIMIT:
+        return new EcrException(
+            e.reasonCode(),
+            "the sale with ECR reference " + ref + " was not started: " + e.getMessage(),
+            e);
+      case NO_ACK:
+      case TRANSPORT:
+        return new EcrException(
+            e.reasonCode(),
+            "the terminal did not acknowledge the sale with ECR reference "
+                + ref
+                + " ("
+                + e.getMessage()
+                + "); it may still have received it, so ask lastResult(\""
+                + ref
+                + "\") before starting it again",
+            e);
+      default:
+        return e;
+    }
   }
 
   /** The link, for its counters (duplicates dropped, frames rejected, transmissions). */

@@ -184,6 +184,30 @@ class EcrLinkTest {
   }
 
   @Test
+  void aReusedIdWithOtherBytesIsANewFrame() {
+    // The terminal restarted and numbers its responses from 0001 again.
+    TerminalSimulatorPipe raw = TerminalSimulatorPipe.open();
+    EcrLink withIds = EcrLink.builder(raw.ecrEnd()).timings(FAST).frameId(CODEC::frameId).build();
+    FrameCodec frames = FrameCodec.create(FrameFormat.DEFAULT);
+    byte[] first = CODEC.encodeResponse(LastResultResponse.notFound("R1"), 1);
+    byte[] again = CODEC.encodeResponse(LastResultResponse.notFound("R2"), 1);
+    byte[] next = CODEC.encodeResponse(LastResultResponse.notFound("R2"), 2);
+    raw.terminalEnd()
+        .write(
+            FrameCodecTest.concat(
+                frames.encode(first),
+                frames.encode(first),
+                frames.encode(again),
+                frames.encode(next)));
+    assertThat(withIds.receive(Duration.ofSeconds(1))).isEqualTo(first);
+    assertThat(withIds.receive(Duration.ofSeconds(1))).isEqualTo(again);
+    // same bytes as the previous message but a new sequence number: a new message, delivered
+    assertThat(withIds.receive(Duration.ofSeconds(1))).isEqualTo(next);
+    assertThat(withIds.duplicatesDropped()).isEqualTo(1);
+    withIds.close();
+  }
+
+  @Test
   void aClosedTransportIsATransportError() {
     pipe.ecrEnd().close();
     assertThatThrownBy(() -> link.send(new byte[] {'x'}))

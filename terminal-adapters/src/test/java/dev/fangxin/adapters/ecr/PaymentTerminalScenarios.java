@@ -113,9 +113,44 @@ abstract class PaymentTerminalScenarios {
     sim.enqueue(Script.neverAck());
     assertThatThrownBy(() -> terminal.sale(R1))
         .isInstanceOfSatisfying(
-            EcrException.class, e -> assertThat(e.reasonCode()).isEqualTo(Reason.NO_ACK));
+            EcrException.class, e -> assertThat(e.reasonCode()).isEqualTo(Reason.NO_ACK))
+        .hasMessageStartingWith(
+            "the terminal did not acknowledge the sale with ECR reference R1 (no ACK from the"
+                + " peer on ")
+        .hasMessageEndingWith(
+            "after 4 transmissions (1 + 3 retransmissions) of a 38-byte message: 0 NAKed, 4"
+                + " unanswered within 200 ms); it may still have received it, so ask"
+                + " lastResult(\"R1\") before starting it again");
     assertThat(sim.saleTransmissions()).isEqualTo(4);
     assertThat(sim.lastResultQueries()).isEmpty();
+    assertEachSaleRequestedOnce();
+  }
+
+  @Test
+  void nakForEveryCopyMeansNotStarted() {
+    sim.enqueue(Script.builder().nak(4).build());
+    assertThatThrownBy(() -> terminal.sale(R1))
+        .isInstanceOfSatisfying(
+            EcrException.class, e -> assertThat(e.reasonCode()).isEqualTo(Reason.NAK_LIMIT))
+        .hasMessageStartingWith("the sale with ECR reference R1 was not started: the peer on ")
+        .hasMessageEndingWith(
+            "NAKed all 4 transmissions (1 + 3 retransmissions) of a 38-byte message; it was not"
+                + " accepted");
+    assertThat(sim.saleTransmissions()).isEqualTo(4);
+    assertThat(sim.lastResultQueries()).isEmpty();
+    assertEachSaleRequestedOnce();
+  }
+
+  @Test
+  void restartedCashRegisterReusingSequenceNumbersIsNotTakenForARetransmission() {
+    assertThat(terminal.sale(R1).ecrReference()).isEqualTo("R1");
+    // A new PaymentTerminal (the POS app restarted) numbers its messages from 0001 again.
+    PaymentTerminal restarted = PaymentTerminal.builder(ecrEnd).timings(EcrLinkTest.FAST).build();
+    assertThat(restarted.sale(R2)).isEqualTo(TerminalSimulator.approval(R2, 2));
+    assertThat(sim.received())
+        .extracting(TerminalSimulator.Received::frameId)
+        .containsExactly("SQ0001", "SQ0001");
+    assertThat(sim.saleRequests()).containsExactly(R1, R2);
     assertEachSaleRequestedOnce();
   }
 

@@ -51,12 +51,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Each new incoming message (a retransmission has the same type and sequence number and is not
- * new) takes the next {@link Script} from the queue, or {@link Script#normal()} if the queue is
- * empty. A normal sale is approved with {@link #approval(SaleRequest, int)}'s fields and
- * remembered; a normal last-result query is answered from memory (found or not found). The
- * simulator's own responses wait for ACK and are retransmitted on NAK or silence (at most 3 times).
- * Corrupt incoming frames are NAKed.
+ * <p>Each new incoming message (a retransmission has the same bytes, and so the same type and
+ * sequence number, and is not new) takes the next {@link Script} from the queue, or {@link
+ * Script#normal()} if the queue is empty. A normal sale is approved with {@link
+ * #approval(SaleRequest, int)}'s fields and remembered; a normal last-result query is answered from
+ * memory (found or not found). The simulator's own responses wait for ACK and are retransmitted on
+ * NAK or silence (at most 3 times). Corrupt incoming frames are NAKed.
  *
  * <p>Everything received is logged ({@link #received()}), retransmissions included, so tests can
  * count transmissions exactly and assert that a sale was requested only once.
@@ -136,6 +136,7 @@ public final class TerminalSimulator implements AutoCloseable {
   private final ArrayDeque<FrameEvent> deferred = new ArrayDeque<>();
   private long lastByteNanos;
   private String currentId;
+  private byte[] currentData;
   private Script currentScript;
   private int transmission;
   private boolean processed;
@@ -321,10 +322,11 @@ public final class TerminalSimulator implements AutoCloseable {
 
   private void onFrame(byte[] data) throws InterruptedException {
     String id = CODEC.frameId(data).orElse("??????");
-    if (id.equals(currentId)) {
+    if (id.equals(currentId) && java.util.Arrays.equals(data, currentData)) {
       transmission++;
     } else {
       currentId = id;
+      currentData = data;
       Script next = scripts.poll();
       currentScript = next != null ? next : Script.normal();
       transmission = 0;
