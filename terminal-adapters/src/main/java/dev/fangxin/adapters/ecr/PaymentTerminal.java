@@ -27,10 +27,11 @@ import java.util.List;
  *       printout, or {@link #lastResult(String)} later).
  * </ul>
  *
- * Before the ACK, the link's own retransmissions of the same frame are allowed (a terminal drops
- * copies with the same sequence number); if the terminal never acknowledges, {@code sale} throws
- * {@link Reason#NAK_LIMIT} (it refused every copy: nothing started) or {@link Reason#NO_ACK} (it
- * may have received a copy whose ACK was lost: ask {@link #lastResult(String)} before retrying).
+ * Before the ACK, the link's own retransmissions of the same frame are allowed (a terminal drops a
+ * copy that repeats the bytes and sequence number of the message before it); if the terminal never
+ * acknowledges, {@code sale} throws {@link Reason#NAK_LIMIT} (it refused every copy: nothing
+ * started) or {@link Reason#NO_ACK} (it may have received a copy whose ACK was lost: ask {@link
+ * #lastResult(String)} before retrying).
  *
  * <p>Responses that answer something else (another reference, a late answer to an earlier query)
  * and undecodable messages are ignored while waiting; the last of them is attached as a suppressed
