@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       SignCommand.class,
       VerifyCommand.class,
       JournalCommand.class,
+      ReceiptCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

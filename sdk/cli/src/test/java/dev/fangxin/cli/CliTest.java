@@ -302,6 +302,60 @@ class CliTest {
     assertThat(second.out()).contains("Receipt 33 signed").contains("2 receipts");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"58", "80", "58-raster", "80-raster"})
+  void receiptPreviewPrintsAReadableQr(String variant) throws Exception {
+    Path identity = keygen("sm2");
+    Path out = dir.resolve("p");
+    assertThat(sign(identity, out).status()).isZero();
+    String link = json(out.resolve("receipt-1.json")).get("dispute_link").getAsString();
+    String paper = variant.substring(0, 2);
+    Path png = dir.resolve("preview-" + variant + ".png");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "receipt",
+                "preview",
+                "--paper",
+                paper,
+                "--out",
+                png.toString(),
+                "--escpos-out",
+                dir.resolve(variant + ".bin").toString()));
+    if (variant.endsWith("raster")) {
+      args.add("--raster");
+    }
+    args.add(out.resolve("receipt-1.json").toString());
+    Result r = run(args.toArray(String[]::new));
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains(": " + link).contains("Preview: " + png);
+    assertThat(dev.fangxin.core.qr.QrImageDecoder.decode(png)).isEqualTo(link);
+    if (!variant.endsWith("raster")) {
+      assertThat(Files.size(dir.resolve(variant + ".bin"))).isLessThanOrEqualTo(1024);
+    }
+    // The raw ESC/POS file previews the same way.
+    Result raw =
+        run("receipt", "preview", "--paper", paper, dir.resolve(variant + ".bin").toString());
+    assertThat(raw.status()).as(raw.err()).isZero();
+    assertThat(raw.out()).contains(": " + link);
+    if (java.util.List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+        .anyMatch(d -> Files.isExecutable(Path.of(d, "zbarimg")))) {
+      assertThat(exec(List.of("zbarimg", "--raw", "-q", png.toString()), 0).strip())
+          .isEqualTo(link);
+    }
+  }
+
+  @Test
+  void receiptPreviewRefusesBadInput() throws Exception {
+    Path garbage = dir.resolve("x.json");
+    Files.writeString(garbage, "{\"hello\": 1}");
+    expectError(run("receipt", "preview", garbage.toString()), "not a receipt written by");
+    Path bin = dir.resolve("x.bin");
+    Files.write(bin, new byte[] {0x1B, 0x7A});
+    expectError(run("receipt", "preview", bin.toString()), "[virtual_printer.");
+    expectError(run("receipt", "preview", "--paper", "72", bin.toString()), "58 or 80");
+  }
+
   @Test
   void helpHasExamples() {
     for (String command : new String[] {"keygen", "sign", "verify", "demo"}) {

@@ -1,7 +1,5 @@
 package dev.fangxin.adapters.ecr;
 
-import static org.assertj.core.api.Assumptions.assumeThat;
-
 import dev.fangxin.adapters.testing.PtyPair;
 import dev.fangxin.adapters.testing.TerminalSimulatorPipe;
 import dev.fangxin.adapters.transport.Transport;
@@ -19,10 +17,7 @@ class PaymentTerminalPtyTest extends PaymentTerminalScenarios {
   private PtyPair pty;
 
   static void requireSocat() {
-    if (!PtyPair.available() && "true".equals(System.getenv("CI"))) {
-      throw new AssertionError("socat is required when CI=true; .ci/run installs it");
-    }
-    assumeThat(PtyPair.available()).as("socat on PATH").isTrue();
+    PtyPair.assumeAvailable();
   }
 
   /** A transport over a pty device opened as files. */

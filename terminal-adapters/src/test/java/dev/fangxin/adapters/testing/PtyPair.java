@@ -39,6 +39,17 @@ public final class PtyPair implements AutoCloseable {
     return false;
   }
 
+  /**
+   * For tests: skips the calling test when socat is missing, but fails it when {@code CI=true},
+   * where {@code .ci/run} must have installed socat.
+   */
+  public static void assumeAvailable() {
+    if (!available() && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError("socat is required when CI=true; .ci/run installs it");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(available(), "socat on PATH");
+  }
+
   /** Starts socat and waits (at most 10 s) until both ends exist. */
   public static PtyPair open() {
     try {
