@@ -39,9 +39,10 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the terminal side end to end and says what it does: creates a terminal identity,",
-      "signs a sample sale, journals it, writes the receipt QR code, reads the QR back as a",
-      "phone would, verifies it, shows that an altered link fails, and verifies the journal.",
+      "Runs the terminal side end to end, saying what it does.",
+      "It creates a terminal identity, signs a sample sale, journals it, writes the receipt QR",
+      "code, reads the QR back as a phone would, verifies it, shows that an altered link fails,",
+      "and verifies the journal.",
       "Run it again to sign the next receipt with the same key and journal."
     },
     footer = {"", "Example:", "  fangxin demo --out fangxin-demo"})

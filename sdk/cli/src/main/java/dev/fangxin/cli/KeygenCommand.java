@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
     name = "keygen",
     mixinStandardHelpOptions = true,
     description = {
-      "Creates a terminal identity (a PKCS#12 keystore holding the terminal's signing key),",
-      "or with --rotate adds a new key that becomes current. Writes the current public key",
-      "as PEM and, on request, a PKCS#10 certification request for enrollment."
+      "Creates a terminal identity, or rotates its signing key.",
+      "The identity is a PKCS#12 keystore holding the terminal's signing key; with --rotate a",
+      "new key is added and becomes current. Writes the current public key as PEM and, on",
+      "request, a PKCS#10 certification request for enrollment."
     },
     footer = {
       "",

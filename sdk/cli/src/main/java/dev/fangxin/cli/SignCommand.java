@@ -28,8 +28,9 @@ import picocli.CommandLine.Parameters;
     name = "sign",
     mixinStandardHelpOptions = true,
     description = {
-      "Signs a transaction (JSON) with the identity's current key, appends the signed receipt",
-      "to the journal, and writes the receipt (JSON) and its dispute QR code (PNG)."
+      "Signs a transaction and writes its receipt and dispute QR code.",
+      "The transaction (JSON) is signed with the identity's current key, the signed receipt is",
+      "appended to the journal, and the receipt (JSON) and its QR code (PNG) are written."
     },
     footer = {
       "",

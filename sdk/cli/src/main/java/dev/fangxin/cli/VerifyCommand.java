@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads a dispute link (given as text, or decoded from a QR image), prints what it claims,",
-      "and verifies its signature with a terminal's public key.",
+      "Verifies a dispute link or a receipt's QR image.",
+      "Reads the link (given as text, or decoded from a QR image), prints what it claims, and",
+      "verifies its signature with a terminal's public key.",
       "Exit status 0 when valid, 1 when the link is forged, altered or malformed, 2 when the",
       "input or the key cannot be read."
     },
