@@ -2,6 +2,7 @@ package dev.fangxin.core.webhook;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
@@ -97,13 +98,12 @@ public final class WebhookPublicKey {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WebhookPublicKey
-        && java.util.Arrays.equals(encoded, ((WebhookPublicKey) o).encoded);
+    return o instanceof WebhookPublicKey && Arrays.equals(encoded, ((WebhookPublicKey) o).encoded);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(encoded);
+    return Arrays.hashCode(encoded);
   }
 
   /** The {@link #encoded() text form}. */
