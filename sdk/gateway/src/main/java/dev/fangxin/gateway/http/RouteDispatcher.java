@@ -134,7 +134,11 @@ final class RouteDispatcher extends ChannelInboundHandlerAdapter {
 
   private static RouteResponse invoke(Route route, RouteRequest request) {
     try {
-      return route.handler().handle(request);
+      RouteResponse response = route.handler().handle(request);
+      if (response == null) {
+        throw new IllegalStateException("Route " + route + " returned null instead of a response.");
+      }
+      return response;
     } catch (FangxinException e) {
       Problem p;
       try {

@@ -11,7 +11,8 @@ public interface RouteHandler {
    *
    * <p>A thrown {@link dev.fangxin.core.FangxinException} becomes a problem of the route's {@link
    * Route#errorStatus()} whose type ends in its {@code reason()}; any other exception becomes a
-   * generic 500 that does not reveal its message.
+   * generic 500 that does not reveal its message. Returning {@code null} is treated as a failure
+   * and also answered with that generic 500.
    */
   RouteResponse handle(RouteRequest request) throws Exception;
 }

@@ -87,6 +87,7 @@ class GatewayHttpServerTest {
                     r -> {
                       throw new RuntimeException("secret");
                     }))
+            .route(Route.of("GET", "/fail/null", r -> null))
             .route(
                 Route.of(
                     "GET",
@@ -216,6 +217,11 @@ class GatewayHttpServerTest {
     assertThat(res.body()).doesNotContain("secret").doesNotContain("RuntimeException");
     assertThat(json(res.body()).get("detail").getAsString())
         .isEqualTo("The server failed to handle the request.");
+  }
+
+  @Test
+  void nullResponseIsGeneric500() throws Exception {
+    assertProblem(get("/fail/null"), 500, "http.internal_error", "/fail/null");
   }
 
   @Test
