@@ -1,0 +1,79 @@
+package dev.fangxin.gateway.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * What a {@link RouteHandler} answers: a status, a content type and a body. The server adds {@code
+ * Content-Length}, {@code Cache-Control: no-store}, {@code X-Content-Type-Options: nosniff} and the
+ * connection header. Immutable and thread-safe.
+ */
+public final class RouteResponse {
+  private final int status;
+  private final String contentType;
+  private final byte[] body;
+
+  private RouteResponse(int status, String contentType, byte[] body) {
+    this.status = status;
+    this.contentType = contentType;
+    this.body = body;
+  }
+
+  /**
+   * A response with an explicit content type.
+   *
+   * @throws IllegalArgumentException if {@code status} is outside [200, 599] or the content type is
+   *     blank or contains a line break
+   */
+  public static RouteResponse of(int status, String contentType, byte[] body) {
+    Objects.requireNonNull(contentType, "contentType == null");
+    Objects.requireNonNull(body, "body == null");
+    if (status < 200 || status > 599) {
+      throw new IllegalArgumentException("status must be in [200, 599], got " + status + ".");
+    }
+    if (contentType.isBlank() || contentType.indexOf('\r') >= 0 || contentType.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException(
+          "contentType must be a non-blank single-line media type, got \"" + contentType + "\".");
+    }
+    return new RouteResponse(status, contentType, body.clone());
+  }
+
+  /** A {@code text/plain; charset=utf-8} response. */
+  public static RouteResponse text(int status, String text) {
+    return of(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An {@code application/json} response; {@code json} is sent as is, in UTF-8. */
+  public static RouteResponse json(int status, String json) {
+    return of(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An {@code application/problem+json} response carrying {@code problem}. */
+  public static RouteResponse problem(Problem problem) {
+    return new RouteResponse(problem.status(), Problem.MEDIA_TYPE, problem.toJsonBytes());
+  }
+
+  /** The HTTP status. */
+  public int status() {
+    return status;
+  }
+
+  /** The {@code Content-Type} header value. */
+  public String contentType() {
+    return contentType;
+  }
+
+  /** A copy of the body. */
+  public byte[] body() {
+    return body.clone();
+  }
+
+  byte[] bodyNoCopy() {
+    return body;
+  }
+
+  @Override
+  public String toString() {
+    return "RouteResponse{" + status + ", " + contentType + ", " + body.length + " bytes}";
+  }
+}
