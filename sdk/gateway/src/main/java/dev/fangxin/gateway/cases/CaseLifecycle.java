@@ -12,6 +12,7 @@ import dev.fangxin.protocol.v1.CaseState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -290,7 +291,8 @@ public final class CaseLifecycle {
             Event.Type.CONSUMER_ESCALATED, CASE_STATE_ESCALATED));
     t.put(CASE_STATE_RESOLVED, new EnumMap<>(Event.Type.class));
     t.put(CASE_STATE_ESCALATED, new EnumMap<>(Event.Type.class));
-    return t;
+    t.replaceAll((state, row) -> Collections.unmodifiableMap(row));
+    return Collections.unmodifiableMap(t);
   }
 
   private static Map<Event.Type, CaseState> row(
