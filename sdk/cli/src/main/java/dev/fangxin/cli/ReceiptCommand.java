@@ -148,10 +148,7 @@ final class ReceiptCommand implements Runnable {
     }
 
     private Path defaultOut(boolean json) {
-      String name = input.getFileName().toString();
-      int dot = name.lastIndexOf('.');
-      String stem = dot > 0 ? name.substring(0, dot) : name;
-      return input.resolveSibling(stem + (json ? "-preview.png" : ".png"));
+      return KeygenCommand.sibling(input, json ? "-preview.png" : ".png");
     }
 
     private byte[] layout(byte[] jsonBytes) {

@@ -338,8 +338,7 @@ class CliTest {
         run("receipt", "preview", "--paper", paper, dir.resolve(variant + ".bin").toString());
     assertThat(raw.status()).as(raw.err()).isZero();
     assertThat(raw.out()).contains(": " + link);
-    if (java.util.List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
-        .anyMatch(d -> Files.isExecutable(Path.of(d, "zbarimg")))) {
+    if (onPath("zbarimg")) {
       assertThat(exec(List.of("zbarimg", "--raw", "-q", png.toString()), 0).strip())
           .isEqualTo(link);
     }
@@ -465,10 +464,13 @@ class CliTest {
     return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
   }
 
+  static boolean onPath(String tool) {
+    return List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+        .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+  }
+
   static void requireTool(String tool) {
-    boolean present =
-        List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
-            .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    boolean present = onPath(tool);
     if (!present && "true".equals(System.getenv("CI"))) {
       throw new AssertionError(tool + " is required when CI=true; .ci/run installs it");
     }

@@ -17,7 +17,7 @@ class EcrLinkPtyTest {
 
   @Test
   void goldenFrameCrossesThePtyByteForByte() {
-    PaymentTerminalPtyTest.requireSocat();
+    PtyPair.assumeAvailable();
     try (PtyPair pty = PtyPair.open();
         Transport a = PaymentTerminalPtyTest.openPty(pty.a());
         Transport b = PaymentTerminalPtyTest.openPty(pty.b())) {
@@ -33,7 +33,7 @@ class EcrLinkPtyTest {
 
   @Test
   void everyByteValueCrossesALinkOverThePty() {
-    PaymentTerminalPtyTest.requireSocat();
+    PtyPair.assumeAvailable();
     try (PtyPair pty = PtyPair.open();
         EcrLink ecr =
             EcrLink.builder(PaymentTerminalPtyTest.openPty(pty.a()))

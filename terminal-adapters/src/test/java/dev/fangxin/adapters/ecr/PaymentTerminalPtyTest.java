@@ -16,10 +16,6 @@ import java.io.UncheckedIOException;
 class PaymentTerminalPtyTest extends PaymentTerminalScenarios {
   private PtyPair pty;
 
-  static void requireSocat() {
-    PtyPair.assumeAvailable();
-  }
-
   /** A transport over a pty device opened as files. */
   static Transport openPty(String path) {
     try {
@@ -33,7 +29,7 @@ class PaymentTerminalPtyTest extends PaymentTerminalScenarios {
 
   @Override
   Transport[] connect() {
-    requireSocat();
+    PtyPair.assumeAvailable();
     pty = PtyPair.open();
     return new Transport[] {openPty(pty.a()), openPty(pty.b())};
   }

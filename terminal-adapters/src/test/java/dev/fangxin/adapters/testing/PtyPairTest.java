@@ -7,13 +7,10 @@ import java.io.FileOutputStream;
 import org.junit.jupiter.api.Test;
 
 class PtyPairTest {
-  static void requireSocat() {
-    PtyPair.assumeAvailable();
-  }
 
   @Test
   void bytesCrossThePair() throws Exception {
-    requireSocat();
+    PtyPair.assumeAvailable();
     try (PtyPair pty = PtyPair.open();
         FileOutputStream out = new FileOutputStream(pty.a());
         FileInputStream in = new FileInputStream(pty.b())) {

@@ -1,6 +1,5 @@
 package dev.fangxin.adapters.transport;
 
-import dev.fangxin.adapters.testing.PtyPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +11,6 @@ import java.util.concurrent.TimeUnit;
 /** Test helpers for serial tests over socat pseudo-terminals. */
 final class Ptys {
   private Ptys() {}
-
-  /** Skips without socat; fails when CI=true (CI must run these). */
-  static void requireSocat() {
-    PtyPair.assumeAvailable();
-  }
 
   /** Reads exactly {@code n} bytes or fails after 10 s. */
   static byte[] readExactly(Transport t, int n) {

@@ -119,11 +119,26 @@ public final class JournalVerifier {
         case RESERVATION -> {
           SequenceReservation r = record.getReservation();
           addRange(
-              chains, findings, offset, "reservation", r.getKeyId(), r.getFirst(), r.getLast());
+              chains,
+              findings,
+              offset,
+              "reservation",
+              c -> c.reserved,
+              r.getKeyId(),
+              r.getFirst(),
+              r.getLast());
         }
         case RELEASE -> {
           SequenceRelease r = record.getRelease();
-          addRange(chains, findings, offset, "release", r.getKeyId(), r.getFirst(), r.getLast());
+          addRange(
+              chains,
+              findings,
+              offset,
+              "release",
+              c -> c.released,
+              r.getKeyId(),
+              r.getFirst(),
+              r.getLast());
         }
         case RECEIPT -> {
           receipts++;
@@ -314,6 +329,7 @@ public final class JournalVerifier {
       List<Finding> findings,
       long offset,
       String what,
+      java.util.function.Function<KeyChain, TreeMap<Long, Long>> ranges,
       ByteString keyId,
       long first,
       long last) {
@@ -328,8 +344,7 @@ public final class JournalVerifier {
               "a " + what + " with an impossible range " + first + ".." + last));
       return;
     }
-    KeyChain chain = chain(chains, id);
-    (what.equals("reservation") ? chain.reserved : chain.released).put(first, last);
+    ranges.apply(chain(chains, id)).put(first, last);
   }
 
   private static boolean isReserved(KeyChain chain, long seq) {

@@ -213,9 +213,10 @@ public final class ReceiptSigner implements Closeable {
       transaction.traceProto().ifPresent(receipt::setTrace);
       transaction.maskedPan().ifPresent(p -> receipt.setMaskedPan(p.value()));
       transaction.merchantCreditCode().ifPresent(c -> receipt.setMerchantCreditCode(c.value()));
-      byte[] claimBytes = receipt.build().toByteArray();
+      ReceiptClaim built = receipt.build();
+      byte[] claimBytes = built.toByteArray();
       byte[] signature = key.sign(SignedReceipt.signedBytes(claimBytes));
-      SignedReceipt signed = SignedReceipt.assemble(claimBytes, signature, token);
+      SignedReceipt signed = SignedReceipt.assemble(built, claimBytes, signature, token);
 
       append(JournalRecord.newBuilder().setReceipt(signed.toProto()).build());
       lastSequence = sequence;

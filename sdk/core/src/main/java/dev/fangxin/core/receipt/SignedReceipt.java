@@ -44,12 +44,10 @@ public final class SignedReceipt {
     this.token = token;
   }
 
-  static SignedReceipt assemble(byte[] claimBytes, byte[] signature, DisputeToken token) {
-    try {
-      return new SignedReceipt(ReceiptClaim.parseFrom(claimBytes), claimBytes, signature, token);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("a claim we serialized does not parse", e);
-    }
+  /** A receipt just signed: {@code claimBytes} must be {@code claim}'s serialization. */
+  static SignedReceipt assemble(
+      ReceiptClaim claim, byte[] claimBytes, byte[] signature, DisputeToken token) {
+    return new SignedReceipt(claim, claimBytes, signature, token);
   }
 
   /**

@@ -98,7 +98,7 @@ public final class Transaction {
       b.type(proto.getType());
       field = "amount";
       if (!proto.hasAmount()) {
-        throw bad("amount is required");
+        throw bad("amount: an amount is required");
       }
       b.amount(Money.fromProto(proto.getAmount()));
       field = "time";
@@ -154,12 +154,6 @@ public final class Transaction {
       b.merchantName(proto.getMerchantName());
       return b.build();
     } catch (InvalidIdentifierException | MoneyException e) {
-      throw new ReceiptException(
-          ReceiptException.Reason.BAD_TRANSACTION, field + ": " + e.getMessage(), e);
-    } catch (ReceiptException e) {
-      if (e.getMessage().contains(":")) {
-        throw e;
-      }
       throw new ReceiptException(
           ReceiptException.Reason.BAD_TRANSACTION, field + ": " + e.getMessage(), e);
     }

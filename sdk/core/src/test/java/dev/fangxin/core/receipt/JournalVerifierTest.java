@@ -123,7 +123,7 @@ class JournalVerifierTest {
     byte[] claimBytes = claim.toByteArray();
     SignedReceipt fork =
         SignedReceipt.assemble(
-            claimBytes, key.sign(SignedReceipt.signedBytes(claimBytes)), original.token());
+            claim, claimBytes, key.sign(SignedReceipt.signedBytes(claimBytes)), original.token());
     byte[] forkedFour = JournalRecord.newBuilder().setReceipt(fork.toProto()).build().toByteArray();
 
     List<byte[]> altered = new ArrayList<>(records);
