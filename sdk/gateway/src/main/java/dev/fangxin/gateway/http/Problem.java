@@ -1,10 +1,13 @@
 package dev.fangxin.gateway.http;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +25,9 @@ public final class Problem {
   /** The media type of a serialized problem. */
   public static final String MEDIA_TYPE = "application/problem+json";
 
+  private static final Set<String> STANDARD_MEMBERS =
+      Set.of("type", "title", "status", "detail", "instance");
+
   private static final Pattern CODE = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
 
   private final String code;
@@ -29,13 +35,21 @@ public final class Problem {
   private final int status;
   private final String detail;
   private final String instance;
+  private final JsonObject extensions;
 
-  private Problem(String code, String title, int status, String detail, String instance) {
+  private Problem(
+      String code,
+      String title,
+      int status,
+      String detail,
+      String instance,
+      JsonObject extensions) {
     this.code = code;
     this.title = title;
     this.status = status;
     this.detail = detail;
     this.instance = instance;
+    this.extensions = extensions;
   }
 
   /**
@@ -58,12 +72,51 @@ public final class Problem {
           "Problem status must be in [400, 599], got " + status + ".");
     }
     return new Problem(
-        code, HttpResponseStatus.valueOf(status).reasonPhrase(), status, detail, null);
+        code,
+        HttpResponseStatus.valueOf(status).reasonPhrase(),
+        status,
+        detail,
+        null,
+        new JsonObject());
   }
 
   /** This problem with {@code instance} set to the request path (not including the query). */
   public Problem withInstance(String instance) {
-    return new Problem(code, title, status, detail, Objects.requireNonNull(instance, "instance"));
+    return new Problem(
+        code, title, status, detail, Objects.requireNonNull(instance, "instance"), extensions);
+  }
+
+  /**
+   * This problem with an RFC 9457 extension member, such as {@code "case_id"} pointing at an
+   * existing case or {@code "errors"} listing invalid fields. The value is copied.
+   *
+   * @param name lower snake case, not one of the standard members
+   * @throws IllegalArgumentException if {@code name} is malformed or a standard member
+   */
+  public Problem with(String name, JsonElement value) {
+    Objects.requireNonNull(name, "name == null");
+    Objects.requireNonNull(value, "value == null");
+    if (!name.matches("[a-z][a-z0-9_]*") || STANDARD_MEMBERS.contains(name)) {
+      throw new IllegalArgumentException(
+          "Problem extension must be a lower snake case name other than "
+              + STANDARD_MEMBERS
+              + ", got \""
+              + name
+              + "\".");
+    }
+    JsonObject copy = extensions.deepCopy();
+    copy.add(name, value.deepCopy());
+    return new Problem(code, title, status, detail, instance, copy);
+  }
+
+  /** {@link #with(String, JsonElement)} for a string value. */
+  public Problem with(String name, String value) {
+    return with(name, new JsonPrimitive(Objects.requireNonNull(value, "value == null")));
+  }
+
+  /** The extension members, as a copy. */
+  public JsonObject extensions() {
+    return extensions.deepCopy();
   }
 
   /** The stable code that follows {@link #TYPE_BASE} in {@link #type()}. */
@@ -96,7 +149,10 @@ public final class Problem {
     return Optional.ofNullable(instance);
   }
 
-  /** The JSON object {@code {type, title, status, detail[, instance]}} as UTF-8 bytes. */
+  /**
+   * The JSON object {@code {type, title, status, detail[, instance]}} followed by the extension
+   * members, as UTF-8 bytes.
+   */
   public byte[] toJsonBytes() {
     JsonObject o = new JsonObject();
     o.addProperty("type", type());
@@ -105,6 +161,9 @@ public final class Problem {
     o.addProperty("detail", detail);
     if (instance != null) {
       o.addProperty("instance", instance);
+    }
+    for (var e : extensions.entrySet()) {
+      o.add(e.getKey(), e.getValue().deepCopy());
     }
     return o.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -118,12 +177,13 @@ public final class Problem {
     return code.equals(p.code)
         && status == p.status
         && detail.equals(p.detail)
-        && Objects.equals(instance, p.instance);
+        && Objects.equals(instance, p.instance)
+        && extensions.equals(p.extensions);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(code, status, detail, instance);
+    return Objects.hash(code, status, detail, instance, extensions);
   }
 
   @Override

@@ -18,6 +18,7 @@ final class Responses {
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(r.status()),
             Unpooled.wrappedBuffer(r.bodyNoCopy()));
+    r.headers().forEach((name, value) -> res.headers().set(name, value));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
     res.headers()
         .set(

@@ -26,8 +26,9 @@ import java.util.logging.Logger;
  * Routes each complete request and runs its handler on the worker executor, never on the event
  * loop. Requests on one connection are answered strictly in order: a pipelined request waits in a
  * queue until the previous response is written. Exceptions become problems: {@link
- * FangxinException} → the route's error status with {@code type} ending in {@code reason()}; any
- * other → 500 with a generic detail. One instance per channel; its state is event-loop confined.
+ * ProblemException} → its own problem and headers; any other {@link FangxinException} → the route's
+ * error status with {@code type} ending in {@code reason()}; any other → 500 with a generic detail.
+ * One instance per channel; its state is event-loop confined.
  */
 final class RouteDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = Logger.getLogger(RouteDispatcher.class.getName());
@@ -139,6 +140,12 @@ final class RouteDispatcher extends ChannelInboundHandlerAdapter {
         throw new IllegalStateException("Route " + route + " returned null instead of a response.");
       }
       return response;
+    } catch (ProblemException e) {
+      RouteResponse r = RouteResponse.problem(e.problem().withInstance(request.path()));
+      for (var h : e.headers().entrySet()) {
+        r = r.withHeader(h.getKey(), h.getValue());
+      }
+      return r;
     } catch (FangxinException e) {
       Problem p;
       try {

@@ -1,6 +1,10 @@
 package dev.fangxin.gateway.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,11 +16,13 @@ public final class RouteResponse {
   private final int status;
   private final String contentType;
   private final byte[] body;
+  private final Map<String, String> headers;
 
-  private RouteResponse(int status, String contentType, byte[] body) {
+  private RouteResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
     this.status = status;
     this.contentType = contentType;
     this.body = body;
+    this.headers = headers;
   }
 
   /**
@@ -35,7 +41,7 @@ public final class RouteResponse {
       throw new IllegalArgumentException(
           "contentType must be a non-blank single-line media type, got \"" + contentType + "\".");
     }
-    return new RouteResponse(status, contentType, body.clone());
+    return new RouteResponse(status, contentType, body.clone(), Map.of());
   }
 
   /** A {@code text/plain; charset=utf-8} response. */
@@ -50,7 +56,47 @@ public final class RouteResponse {
 
   /** An {@code application/problem+json} response carrying {@code problem}. */
   public static RouteResponse problem(Problem problem) {
-    return new RouteResponse(problem.status(), Problem.MEDIA_TYPE, problem.toJsonBytes());
+    return new RouteResponse(problem.status(), Problem.MEDIA_TYPE, problem.toJsonBytes(), Map.of());
+  }
+
+  /**
+   * This response with one more header, such as {@code Location}, {@code Retry-After} or {@code
+   * WWW-Authenticate}. A later value for the same name (compared case-insensitively) replaces an
+   * earlier one. {@code Content-Type}, {@code Content-Length} and {@code Connection} belong to the
+   * server and are refused.
+   *
+   * @throws IllegalArgumentException if the name is not an HTTP token, is reserved, or the value
+   *     contains a control character
+   */
+  public RouteResponse withHeader(String name, String value) {
+    Objects.requireNonNull(name, "name == null");
+    Objects.requireNonNull(value, "value == null");
+    if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+      throw new IllegalArgumentException(
+          "Header name must be an HTTP token, got \"" + name + "\".");
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.equals("content-type")
+        || lower.equals("content-length")
+        || lower.equals("connection")) {
+      throw new IllegalArgumentException("Header " + name + " is set by the server.");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        throw new IllegalArgumentException(
+            "Header " + name + " value contains a control character.");
+      }
+    }
+    Map<String, String> copy = new LinkedHashMap<>(headers);
+    copy.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+    copy.put(name, value);
+    return new RouteResponse(status, contentType, body, Collections.unmodifiableMap(copy));
+  }
+
+  /** The extra headers set with {@link #withHeader}, in the order they were set. */
+  public Map<String, String> headers() {
+    return headers;
   }
 
   /** The HTTP status. */

@@ -9,6 +9,34 @@ import java.util.Optional;
  * share; {@link #payload()} returns a copy. Times are whole UTC seconds.
  */
 public final class OutboxItem {
+  /** Who receives an event. */
+  public enum Target {
+    /** The current endpoint of {@link OutboxItem#merchantId()}. */
+    MERCHANT("merchant"),
+    /** The gateway's configured regulator sink. */
+    REGULATOR("regulator");
+
+    private final String code;
+
+    Target(String code) {
+      this.code = code;
+    }
+
+    /** The value stored in {@code outbox.target}. */
+    public String code() {
+      return code;
+    }
+
+    static Target fromCode(String code) {
+      for (Target t : values()) {
+        if (t.code.equals(code)) {
+          return t;
+        }
+      }
+      throw new IllegalStateException("Unknown outbox target \"" + code + "\" in the database.");
+    }
+  }
+
   private final long id;
   private final String caseId;
   private final String eventType;
@@ -16,6 +44,9 @@ public final class OutboxItem {
   private final Instant createdAt;
   private final Instant dueAt;
   private final int attempts;
+  private final Target target;
+  private final String merchantId;
+  private final String webhookId;
   private final String claimedBy;
   private final Instant claimedUntil;
 
@@ -27,6 +58,9 @@ public final class OutboxItem {
       Instant createdAt,
       Instant dueAt,
       int attempts,
+      Target target,
+      String merchantId,
+      String webhookId,
       String claimedBy,
       Instant claimedUntil) {
     this.id = id;
@@ -36,6 +70,9 @@ public final class OutboxItem {
     this.createdAt = createdAt;
     this.dueAt = dueAt;
     this.attempts = attempts;
+    this.target = target;
+    this.merchantId = merchantId;
+    this.webhookId = webhookId;
     this.claimedBy = claimedBy;
     this.claimedUntil = claimedUntil;
   }
@@ -48,6 +85,9 @@ public final class OutboxItem {
       Instant createdAt,
       Instant dueAt,
       int attempts,
+      Target target,
+      String merchantId,
+      String webhookId,
       String claimedBy,
       Instant claimedUntil) {
     return new OutboxItem(
@@ -58,11 +98,35 @@ public final class OutboxItem {
         Objects.requireNonNull(createdAt, "createdAt == null"),
         Objects.requireNonNull(dueAt, "dueAt == null"),
         attempts,
+        Objects.requireNonNull(target, "target == null"),
+        merchantId,
+        Objects.requireNonNull(webhookId, "webhookId == null"),
         Objects.requireNonNull(claimedBy, "claimedBy == null"),
         Objects.requireNonNull(claimedUntil, "claimedUntil == null"));
   }
 
-  /** The row's ID, assigned by the database; stable across retries (use it as the webhook ID). */
+  /** Who receives this event. */
+  public Target target() {
+    return target;
+  }
+
+  /**
+   * The merchant whose endpoint receives the event (always present for {@link Target#MERCHANT}), or
+   * the merchant a regulator event is about.
+   */
+  public Optional<String> merchantId() {
+    return Optional.ofNullable(merchantId);
+  }
+
+  /**
+   * The Standard Webhooks message ID ({@code webhook-id}): {@code msg_} and 26 base32 characters,
+   * assigned at enqueue and stable across retries and replays.
+   */
+  public String webhookId() {
+    return webhookId;
+  }
+
+  /** The row's ID, assigned by the database. */
   public long id() {
     return id;
   }

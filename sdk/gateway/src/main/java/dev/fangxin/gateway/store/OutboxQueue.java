@@ -1,5 +1,6 @@
 package dev.fangxin.gateway.store;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +38,8 @@ public final class OutboxQueue {
           + " AND (claimed_until IS NULL OR claimed_until <= ?)";
 
   private static final String SELECT_DUE =
-      "SELECT id, case_id, event_type, payload, created_at, due_at, attempts FROM outbox WHERE "
+      "SELECT id, case_id, event_type, payload, created_at, due_at, attempts, target,"
+          + " merchant_id, webhook_id FROM outbox WHERE "
           + CLAIMABLE
           + " ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
 
@@ -50,6 +52,9 @@ public final class OutboxQueue {
   /** The most rows one {@link #claim} takes. */
   public static final int MAX_CLAIM = 1000;
 
+  private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final Store store;
 
   OutboxQueue(Store store) {
@@ -57,18 +62,57 @@ public final class OutboxQueue {
   }
 
   /**
-   * Adds an event due at {@code createdAt}, inside the caller's transaction: it becomes visible,
-   * and claimable, only when {@code tx} commits, and vanishes if {@code tx} rolls back. Runs on the
-   * calling thread; does not commit.
+   * Adds an event for merchant {@code merchantId}, due at {@code createdAt}, inside the caller's
+   * transaction: it becomes visible, and claimable, only when {@code tx} commits, and vanishes if
+   * {@code tx} rolls back. Delivery sends it to the merchant's endpoint as it is when the attempt
+   * is made. Runs on the calling thread; does not commit.
    *
    * @param tx a connection of this store, normally in manual-commit mode
+   * @param merchantId the merchant whose endpoint receives the event
    * @param caseId the case the event belongs to, or {@code null} for an event about no case
    * @param eventType such as {@code "case.received"}, at most 64 characters
    * @return the new row's ID
    * @throws SQLException as the driver throws it, so the caller's transaction handling sees it
    */
-  public long enqueue(
-      Connection tx, String caseId, String eventType, byte[] payload, Instant createdAt)
+  public long enqueueForMerchant(
+      Connection tx,
+      String merchantId,
+      String caseId,
+      String eventType,
+      byte[] payload,
+      Instant createdAt)
+      throws SQLException {
+    Objects.requireNonNull(merchantId, "merchantId == null");
+    return insert(
+        tx, OutboxItem.Target.MERCHANT, merchantId, caseId, eventType, payload, createdAt);
+  }
+
+  /**
+   * Adds an event for the regulator sink, inside the caller's transaction; otherwise as {@link
+   * #enqueueForMerchant}.
+   *
+   * @param merchantId the merchant the event is about, or {@code null}
+   */
+  public long enqueueForRegulator(
+      Connection tx,
+      String merchantId,
+      String caseId,
+      String eventType,
+      byte[] payload,
+      Instant createdAt)
+      throws SQLException {
+    return insert(
+        tx, OutboxItem.Target.REGULATOR, merchantId, caseId, eventType, payload, createdAt);
+  }
+
+  private static long insert(
+      Connection tx,
+      OutboxItem.Target target,
+      String merchantId,
+      String caseId,
+      String eventType,
+      byte[] payload,
+      Instant createdAt)
       throws SQLException {
     Objects.requireNonNull(tx, "tx == null");
     Objects.requireNonNull(eventType, "eventType == null");
@@ -81,18 +125,17 @@ public final class OutboxQueue {
     long at = createdAt.getEpochSecond();
     try (PreparedStatement insert =
         tx.prepareStatement(
-            "INSERT INTO outbox (case_id, event_type, payload, created_at, due_at, attempts)"
-                + " VALUES (?, ?, ?, ?, ?, 0)",
+            "INSERT INTO outbox (case_id, event_type, payload, created_at, due_at, attempts,"
+                + " target, merchant_id, webhook_id) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)",
             new String[] {"id"})) {
-      if (caseId == null) {
-        insert.setNull(1, Types.VARCHAR);
-      } else {
-        insert.setString(1, caseId);
-      }
+      setNullable(insert, 1, caseId);
       insert.setString(2, eventType);
       insert.setBytes(3, payload);
       insert.setLong(4, at);
       insert.setLong(5, at);
+      insert.setString(6, target.code());
+      setNullable(insert, 7, merchantId);
+      insert.setString(8, newWebhookId());
       insert.executeUpdate();
       try (ResultSet keys = insert.getGeneratedKeys()) {
         if (!keys.next()) {
@@ -101,6 +144,36 @@ public final class OutboxQueue {
         return keys.getLong(1);
       }
     }
+  }
+
+  private static void setNullable(PreparedStatement s, int index, String value)
+      throws SQLException {
+    if (value == null) {
+      s.setNull(index, Types.VARCHAR);
+    } else {
+      s.setString(index, value);
+    }
+  }
+
+  /** "msg_" and 26 base32 characters (128 random bits); unique across gateway nodes. */
+  private static String newWebhookId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    StringBuilder sb = new StringBuilder("msg_");
+    long acc = 0;
+    int bits = 0;
+    for (byte b : bytes) {
+      acc = (acc << 8) | (b & 0xff);
+      bits += 8;
+      while (bits >= 5) {
+        sb.append(BASE32.charAt((int) (acc >>> (bits - 5)) & 31));
+        bits -= 5;
+      }
+    }
+    if (bits > 0) {
+      sb.append(BASE32.charAt((int) (acc << (5 - bits)) & 31));
+    }
+    return sb.toString();
   }
 
   /**
@@ -153,6 +226,9 @@ public final class OutboxQueue {
                   Instant.ofEpochSecond(rows.getLong(5)),
                   Instant.ofEpochSecond(rows.getLong(6)),
                   rows.getInt(7),
+                  OutboxItem.Target.fromCode(rows.getString(8)),
+                  rows.getString(9),
+                  rows.getString(10),
                   worker,
                   Instant.ofEpochSecond(until)));
         }

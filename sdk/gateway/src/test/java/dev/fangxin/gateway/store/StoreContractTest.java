@@ -58,9 +58,9 @@ abstract class StoreContractTest {
   }
 
   @Test
-  void migrationCreatesVersionOneSchema() throws SQLException {
+  void migrationCreatesTheLatestSchema() throws SQLException {
     assertThat(store.dialect()).isEqualTo(dialect());
-    assertThat(store.schemaVersion()).isEqualTo("1");
+    assertThat(store.schemaVersion()).isEqualTo(latestMigration());
     try (Connection c = store.connection()) {
       for (String table :
           List.of(
@@ -70,7 +70,12 @@ abstract class StoreContractTest {
               "terminal_keys",
               "cases",
               "outbox",
-              "audit")) {
+              "audit",
+              "api_keys",
+              "merchant_endpoints",
+              "endpoint_secrets",
+              "open_receipts",
+              "delivery_attempts")) {
         try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM " + table);
             ResultSet rows = count.executeQuery()) {
           assertThat(rows.next()).as(table).isTrue();
@@ -85,7 +90,23 @@ abstract class StoreContractTest {
     StoreConfig config = store.config();
     store.close();
     store = Store.open(config);
-    assertThat(store.schemaVersion()).isEqualTo("1");
+    assertThat(store.schemaVersion()).isEqualTo(latestMigration());
+  }
+
+  /** The highest N among the module's {@code db/migration/VN__*.sql} files. */
+  private static String latestMigration() {
+    try (var files =
+        java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+      return String.valueOf(
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.matches("V\\d+__.*\\.sql"))
+              .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+              .max()
+              .orElseThrow());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -129,7 +150,8 @@ abstract class StoreContractTest {
               insertCase(tx, "case-1", "91330100MA27XXXX0A", "idem-1");
               return store
                   .outbox()
-                  .enqueue(tx, "case-1", "case.received", utf8("{\"case\":1}"), T0);
+                  .enqueueForMerchant(
+                      tx, "merchant-1", "case-1", "case.received", utf8("{\"case\":1}"), T0);
             });
     assertThat(count("cases")).isEqualTo(1);
     List<OutboxItem> claimed = store.outbox().claim("w", 10, T0, Duration.ofSeconds(30));
@@ -154,7 +176,10 @@ abstract class StoreContractTest {
                 store.inTransaction(
                     tx -> {
                       insertCase(tx, "case-1", "91330100MA27XXXX0A", "idem-1");
-                      store.outbox().enqueue(tx, "case-1", "case.received", utf8("{}"), T0);
+                      store
+                          .outbox()
+                          .enqueueForMerchant(
+                              tx, "merchant-1", "case-1", "case.received", utf8("{}"), T0);
                       throw new IllegalStateException("intake failed after both writes");
                     }))
         .isInstanceOf(IllegalStateException.class)
@@ -171,13 +196,18 @@ abstract class StoreContractTest {
         tx -> {
           insertMerchant(tx, "91330100MA27XXXX0A");
           insertCase(tx, "case-1", "91330100MA27XXXX0A", "idem-1");
-          return store.outbox().enqueue(tx, "case-1", "case.received", utf8("{}"), T0);
+          return store
+              .outbox()
+              .enqueueForMerchant(tx, "merchant-1", "case-1", "case.received", utf8("{}"), T0);
         });
     assertThatThrownBy(
             () ->
                 store.inTransaction(
                     tx -> {
-                      store.outbox().enqueue(tx, null, "case.received", utf8("{}"), T0);
+                      store
+                          .outbox()
+                          .enqueueForMerchant(
+                              tx, "merchant-1", null, "case.received", utf8("{}"), T0);
                       return insertCase(tx, "case-2", "91330100MA27XXXX0A", "idem-1");
                     }))
         .isInstanceOf(StoreException.class)
@@ -268,7 +298,9 @@ abstract class StoreContractTest {
     store.inTransaction(
         tx -> {
           for (int i = 0; i < rows; i++) {
-            store.outbox().enqueue(tx, null, "case.received", utf8("row " + i), T0);
+            store
+                .outbox()
+                .enqueueForMerchant(tx, "merchant-1", null, "case.received", utf8("row " + i), T0);
           }
           return null;
         });
@@ -358,7 +390,11 @@ abstract class StoreContractTest {
 
   private long enqueueAt(Instant dueAt) {
     long id =
-        store.inTransaction(tx -> store.outbox().enqueue(tx, null, "test.event", utf8("x"), T0));
+        store.inTransaction(
+            tx ->
+                store
+                    .outbox()
+                    .enqueueForMerchant(tx, "merchant-1", null, "test.event", utf8("x"), T0));
     store.outbox().reschedule(id, dueAt, 0);
     return id;
   }
