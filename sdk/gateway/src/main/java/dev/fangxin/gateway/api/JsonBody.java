@@ -200,6 +200,9 @@ public final class JsonBody {
     if (e.isJsonNull()) {
       return "null";
     }
+    if (e.isJsonObject()) {
+      return "an object";
+    }
     JsonPrimitive p = e.getAsJsonPrimitive();
     return p.isString() ? "a string" : p.isNumber() ? "a number" : "a boolean";
   }
