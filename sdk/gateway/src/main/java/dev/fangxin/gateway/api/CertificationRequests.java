@@ -59,7 +59,8 @@ final class CertificationRequests {
       }
       info = csr.getCertificationRequestInfo().getEncoded(ASN1Encoding.DER);
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException && e.getMessage() != null
+      if (e instanceof IllegalArgumentException
+          && e.getMessage() != null
           && e.getMessage().startsWith("The certification request")) {
         throw (IllegalArgumentException) e;
       }
@@ -99,8 +100,7 @@ final class CertificationRequests {
       throw new IllegalArgumentException("The certification request's signature has unused bits.");
     }
     byte[] signature = csr.getSignature().getOctets();
-    byte[] raw =
-        key.algorithm() == SignatureAlgorithm.ED25519 ? signature : rawFromDer(signature);
+    byte[] raw = key.algorithm() == SignatureAlgorithm.ED25519 ? signature : rawFromDer(signature);
     if (raw == null || !key.verify(info, raw)) {
       throw new IllegalArgumentException(
           "The certification request's signature does not verify with the public key it"

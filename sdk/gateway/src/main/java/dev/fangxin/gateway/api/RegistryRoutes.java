@@ -43,8 +43,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The registry's HTTP API: merchants, payment tools, tool bindings, terminal keys and API keys.
- * See the "Registry API" section of the gateway README for every route, role and problem code.
+ * The registry's HTTP API: merchants, payment tools, tool bindings, terminal keys and API keys. See
+ * the "Registry API" section of the gateway README for every route, role and problem code.
  *
  * <p><b>Order of checks.</b> Every route first authenticates ({@link Guard}: 401, then 403 for a
  * role that may never call it), then parses the body strictly ({@link JsonBody}: 415, 400, 422),
@@ -55,8 +55,8 @@ import java.util.Set;
  *
  * <p><b>Responses.</b> {@code application/json}; every time appears twice, as RFC 3339 UTC ({@code
  * "created_at": "2026-01-01T00:00:00Z"}) and as epoch seconds ({@code "created_at_epoch":
- * 1767225600}); strings are escaped for safe embedding in HTML ({@code <} as {@code \u003c}).
- * Store failures are answered with a generic 500, never with a 4xx.
+ * 1767225600}); strings are escaped for safe embedding in HTML ({@code <} as {@code \u003c}). Store
+ * failures are answered with a generic 500, never with a 4xx.
  *
  * <p>Thread-safe: handlers hold no mutable state.
  */
@@ -286,8 +286,7 @@ public final class RegistryRoutes {
     PaymentTool tool = writableTool(p, toolId);
     Optional<RegisteredKey> existing = registry.key(key.keyId());
     RegisteredKey registered = registry.registerKey(key, tool.id(), now());
-    boolean replay =
-        existing.isPresent() && existing.get().toolId().equals(registered.toolId());
+    boolean replay = existing.isPresent() && existing.get().toolId().equals(registered.toolId());
     JsonObject o = keyJson(registered);
     if (subject != null) {
       o.addProperty("csr_subject", subject);
@@ -401,8 +400,7 @@ public final class RegistryRoutes {
   private PaymentTool writableTool(Principal p, String toolId) {
     Optional<PaymentTool> tool = registry.tool(toolId);
     if (tool.isEmpty()
-        || !(p.role() == Role.OPERATOR
-            || (p.role() == Role.ACQUIRER && ownsTool(p, tool.get())))) {
+        || !(p.role() == Role.OPERATOR || (p.role() == Role.ACQUIRER && ownsTool(p, tool.get())))) {
       throw unknownTool(toolId);
     }
     return tool.get();

@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  *
  * <p><b>Key format.</b> {@code fxk_<key id>_<secret>}: the key ID is 24 lower-case hex digits (12
  * random bytes) and is public (it is listed and logged); the secret is 32 random bytes in unpadded
- * base64url (43 characters). Only SHA-256 of the whole key string is stored, so a key is shown once,
- * by {@link #issue}, and cannot be recovered later.
+ * base64url (43 characters). Only SHA-256 of the whole key string is stored, so a key is shown
+ * once, by {@link #issue}, and cannot be recovered later.
  *
  * <p><b>Checking.</b> {@link #authenticate} parses the key ID, loads that one row, and compares the
  * SHA-256 of the presented key with the stored hash in constant time ({@link
@@ -73,8 +73,8 @@ public final class ApiKeys implements Authenticator {
    * once.
    *
    * @param clientId 1 to 64 characters from {@code A-Z a-z 0-9 . _ : @ -}
-   * @param merchantId the merchant a {@link Role#MERCHANT} key acts for (must be registered);
-   *     null for every other role
+   * @param merchantId the merchant a {@link Role#MERCHANT} key acts for (must be registered); null
+   *     for every other role
    * @param institutionCode the acquirer's institution code (1 to 11 digits) for {@link
    *     Role#ACQUIRER}; null for every other role
    * @throws ApiKeyException {@code INVALID_FIELD} naming the field; {@code UNKNOWN_MERCHANT}
@@ -176,13 +176,17 @@ public final class ApiKeys implements Authenticator {
     return store.inTransaction(
         tx -> {
           StoredKey key =
-              (KEY_ID.matcher(keyId).matches() ? find(tx, keyId, true) : Optional.<StoredKey>empty())
+              (KEY_ID.matcher(keyId).matches()
+                      ? find(tx, keyId, true)
+                      : Optional.<StoredKey>empty())
                   .orElseThrow(
                       () ->
                           new ApiKeyException(
                               ApiKeyException.Reason.UNKNOWN_KEY,
                               "key_id",
-                              "No API key has ID \"" + abbreviate(keyId) + "\"; nothing to revoke."));
+                              "No API key has ID \""
+                                  + abbreviate(keyId)
+                                  + "\"; nothing to revoke."));
           long created = key.info.createdAt().getEpochSecond();
           if (when < created) {
             throw new ApiKeyException(
@@ -256,8 +260,7 @@ public final class ApiKeys implements Authenticator {
 
   private IssuedKey insert(Connection tx, Principal principal) throws SQLException {
     if (principal.role() == Role.MERCHANT) {
-      try (PreparedStatement select =
-          tx.prepareStatement("SELECT 1 FROM merchants WHERE id = ?")) {
+      try (PreparedStatement select = tx.prepareStatement("SELECT 1 FROM merchants WHERE id = ?")) {
         select.setString(1, principal.merchantId().orElseThrow());
         try (ResultSet row = select.executeQuery()) {
           if (!row.next()) {

