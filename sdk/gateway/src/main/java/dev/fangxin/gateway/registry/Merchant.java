@@ -78,7 +78,13 @@ public final class Merchant {
     }
   }
 
-  static String checkName(String name) {
+  /**
+   * Returns {@code name} unchanged if it is 1 to 200 characters, not blank and free of control
+   * characters.
+   *
+   * @throws RegistryException {@link RegistryException.Reason#INVALID_FIELD} saying what is wrong
+   */
+  public static String checkName(String name) {
     Objects.requireNonNull(name, "name == null");
     if (name.isBlank()) {
       throw invalid("The merchant name is blank; expected 1 to 200 characters of text.");
@@ -104,7 +110,12 @@ public final class Merchant {
     return name;
   }
 
-  static Locale checkLocale(String tag) {
+  /**
+   * The locale of the well-formed BCP 47 tag {@code tag} (at most 35 characters, with a language).
+   *
+   * @throws RegistryException {@link RegistryException.Reason#INVALID_FIELD} saying what is wrong
+   */
+  public static Locale checkLocale(String tag) {
     Objects.requireNonNull(tag, "locale == null");
     String must =
         "; expected a well-formed BCP 47 language tag such as zh-CN, at most 35 characters.";
@@ -126,7 +137,12 @@ public final class Merchant {
     return locale;
   }
 
-  static ZoneId checkTimeZone(String zone) {
+  /**
+   * The IANA time zone {@code zone} (at most 64 characters).
+   *
+   * @throws RegistryException {@link RegistryException.Reason#INVALID_FIELD} saying what is wrong
+   */
+  public static ZoneId checkTimeZone(String zone) {
     Objects.requireNonNull(zone, "timeZone == null");
     String must = "; expected an IANA time zone ID such as Asia/Shanghai.";
     if (zone.isEmpty() || zone.length() > 64) {
