@@ -32,7 +32,9 @@ public final class CaseCodes {
 
   /** The code of a complaint category, such as {@code "quality"}. */
   public static String category(ComplaintCategory category) {
-    return code(real(category, ComplaintCategory.COMPLAINT_CATEGORY_UNSPECIFIED).name(), "COMPLAINT_CATEGORY_");
+    return code(
+        real(category, ComplaintCategory.COMPLAINT_CATEGORY_UNSPECIFIED).name(),
+        "COMPLAINT_CATEGORY_");
   }
 
   /** The complaint category with {@code code}, if there is one. */
@@ -42,7 +44,8 @@ public final class CaseCodes {
 
   /** The code of a desired outcome, such as {@code "refund_money"}. */
   public static String outcome(DesiredOutcome outcome) {
-    return code(real(outcome, DesiredOutcome.DESIRED_OUTCOME_UNSPECIFIED).name(), "DESIRED_OUTCOME_");
+    return code(
+        real(outcome, DesiredOutcome.DESIRED_OUTCOME_UNSPECIFIED).name(), "DESIRED_OUTCOME_");
   }
 
   /** The desired outcome with {@code code}, if there is one. */
@@ -62,7 +65,8 @@ public final class CaseCodes {
 
   /** The code of a transaction type, such as {@code "sale"}. */
   public static String transactionType(TransactionType type) {
-    return code(real(type, TransactionType.TRANSACTION_TYPE_UNSPECIFIED).name(), "TRANSACTION_TYPE_");
+    return code(
+        real(type, TransactionType.TRANSACTION_TYPE_UNSPECIFIED).name(), "TRANSACTION_TYPE_");
   }
 
   /** The transaction type with {@code code}, if there is one. */

@@ -6,9 +6,9 @@ import java.util.Optional;
 
 /**
  * Thrown when the case store or {@link CaseService} refuses a request or cannot read a case back
- * (refusals by the lifecycle's rules are {@link CaseTransitionException}s instead). Branch on {@link
- * #reasonCode()} or {@link #reason()}, not on the message. A refused write changes nothing: the
- * transaction it ran in is rolled back.
+ * (refusals by the lifecycle's rules are {@link CaseTransitionException}s instead). Branch on
+ * {@link #reasonCode()} or {@link #reason()}, not on the message. A refused write changes nothing:
+ * the transaction it ran in is rolled back.
  */
 public final class CaseException extends FangxinException {
   private static final long serialVersionUID = 1L;

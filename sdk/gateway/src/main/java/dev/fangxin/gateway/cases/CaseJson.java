@@ -48,8 +48,7 @@ public final class CaseJson {
       JsonObject response = new JsonObject();
       response.addProperty("kind", CaseCodes.kind(r.lastResponseKind().get()));
       r.lastResponseMessage().ifPresent(m -> response.addProperty("message", m));
-      c.responseAmount()
-          .ifPresent(a -> response.add("amount", ReceiptSummary.moneyJson(a)));
+      c.responseAmount().ifPresent(a -> response.add("amount", ReceiptSummary.moneyJson(a)));
       o.add("response", response);
     }
     JsonArray transitions = new JsonArray();
@@ -71,9 +70,7 @@ public final class CaseJson {
     return o;
   }
 
-  /**
-   * A webhook body: {@code {"type": type, "timestamp": RFC 3339 UTC, "data": data}}, UTF-8.
-   */
+  /** A webhook body: {@code {"type": type, "timestamp": RFC 3339 UTC, "data": data}}, UTF-8. */
   public static byte[] event(String type, Instant timestamp, JsonObject data) {
     JsonObject o = new JsonObject();
     o.addProperty("type", Objects.requireNonNull(type, "type == null"));

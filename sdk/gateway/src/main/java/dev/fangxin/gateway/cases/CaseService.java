@@ -36,8 +36,8 @@ import java.util.logging.Logger;
  *       data: {@code case_id}, {@code merchant_id}, {@code state}, {@code updated_at}, {@code
  *       transition}.
  *   <li>{@value #CASE_ESCALATED} to the merchant (data as for {@code case.updated}) and to the
- *       regulator (data: the whole record, {@link CaseJson#view}, plus {@code escalation}) whenever a
- *       case reaches {@code escalated}: consumer declines, consumer escalates, deadline passes.
+ *       regulator (data: the whole record, {@link CaseJson#view}, plus {@code escalation}) whenever
+ *       a case reaches {@code escalated}: consumer declines, consumer escalates, deadline passes.
  * </ul>
  *
  * Merchant acknowledgements and answers, and delivery, enqueue nothing: the merchant caused them.
@@ -161,8 +161,8 @@ public final class CaseService {
 
   /**
    * Opens case {@code c} in {@code RECEIVED} now, with its deadline {@link #merchantDeadline()}
-   * ahead: the case row, its open-receipt row, its creation audit row and the {@value #CASE_CREATED}
-   * outbox row commit in one transaction, and {@code afterCommit} runs after.
+   * ahead: the case row, its open-receipt row, its creation audit row and the {@value
+   * #CASE_CREATED} outbox row commit in one transaction, and {@code afterCommit} runs after.
    *
    * @throws CaseException {@code DUPLICATE_IDEMPOTENCY_KEY} or {@code RECEIPT_ALREADY_OPEN}, with
    *     {@link CaseException#caseId()} naming the existing case, when a concurrent or earlier
@@ -171,8 +171,7 @@ public final class CaseService {
   public StoredCase open(NewCase c) {
     Objects.requireNonNull(c, "c == null");
     Instant now = now();
-    CaseRecord record =
-        lifecycleAt(now).open(c.caseId(), c.receipt().merchantId());
+    CaseRecord record = lifecycleAt(now).open(c.caseId(), c.receipt().merchantId());
     StoredCase stored =
         StoredCase.of(
             record,
@@ -287,7 +286,9 @@ public final class CaseService {
   /** The consumer is satisfied with the answer: the case is resolved. */
   public StoredCase confirm(String caseId, String reason) {
     return apply(
-        caseId, Event.of(Event.Type.CONSUMER_CONFIRMED, Actor.consumer(), reason), Optional.empty());
+        caseId,
+        Event.of(Event.Type.CONSUMER_CONFIRMED, Actor.consumer(), reason),
+        Optional.empty());
   }
 
   /** The consumer is not satisfied with the answer: the case is escalated. */
@@ -299,7 +300,9 @@ public final class CaseService {
   /** The consumer asks for the regulator (after the answer, or once the deadline has passed). */
   public StoredCase escalate(String caseId, String reason) {
     return apply(
-        caseId, Event.of(Event.Type.CONSUMER_ESCALATED, Actor.consumer(), reason), Optional.empty());
+        caseId,
+        Event.of(Event.Type.CONSUMER_ESCALATED, Actor.consumer(), reason),
+        Optional.empty());
   }
 
   /**
@@ -331,10 +334,7 @@ public final class CaseService {
     Instant at = Instant.ofEpochSecond(now.getEpochSecond());
     CaseLifecycle lifecycle = lifecycleAt(at);
     return transition(
-            caseId,
-            c -> lifecycle.due(c.record(), at).stream().findFirst(),
-            Optional.empty(),
-            at)
+            caseId, c -> lifecycle.due(c.record(), at).stream().findFirst(), Optional.empty(), at)
         .isPresent();
   }
 
@@ -552,7 +552,8 @@ public final class CaseService {
     try {
       afterCommit.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "afterCommit failed; delivery will pick the rows up at its next poll", e);
+      LOG.log(
+          Level.WARNING, "afterCommit failed; delivery will pick the rows up at its next poll", e);
     }
   }
 }

@@ -47,8 +47,7 @@ public final class CaseStore {
           + " response_kind, response_message, response_amount, response_currency,"
           + " access_secret_hash, access_salt, idempotency_fingerprint FROM cases";
 
-  private static final String OPEN_STATES =
-      "('received', 'delivered', 'acknowledged', 'answered')";
+  private static final String OPEN_STATES = "('received', 'delivered', 'acknowledged', 'answered')";
   private static final String WAITING_STATES = "('received', 'delivered', 'acknowledged')";
 
   private final Store store;
@@ -176,8 +175,8 @@ public final class CaseStore {
    * receipt's open-receipt row.
    *
    * @param amount the answer's amount, for a MERCHANT_ANSWERED transition
-   * @throws CaseException {@code CONCURRENT_UPDATE} if the row changed since {@code before}
-   *     was read
+   * @throws CaseException {@code CONCURRENT_UPDATE} if the row changed since {@code before} was
+   *     read
    */
   public void update(Connection tx, StoredCase before, CaseRecord after, Optional<Money> amount)
       throws SQLException {

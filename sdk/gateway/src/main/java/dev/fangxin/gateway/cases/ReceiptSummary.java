@@ -12,7 +12,8 @@ import java.util.Objects;
 /**
  * What a verified dispute token says about a payment, resolved against the registry: the signing
  * key and its sequence number, the transaction type and amount, when it was paid, the payment tool
- * that signed it and the merchant that tool was bound to at that time (with its name and time zone).
+ * that signed it and the merchant that tool was bound to at that time (with its name and time
+ * zone).
  *
  * <p>Immutable and thread-safe. The payment time is whole UTC seconds, as in the token.
  */
