@@ -227,6 +227,11 @@ public final class ComplaintIntake {
               .inTransaction(
                   tx -> cases.caseStore().openCaseFor(tx, receipt.keyId(), receipt.sequence()));
       if (open.isPresent()) {
+        // A concurrent filing with our key may have committed since we looked: a replay then.
+        earlier = earlierFiling(keyHash, key, fingerprint);
+        if (earlier.isPresent()) {
+          return earlier.get();
+        }
         throw alreadyOpen(open.get());
       }
       byte[] salt = new byte[32];
@@ -253,7 +258,6 @@ public final class ComplaintIntake {
             }
             break;
           case RECEIPT_ALREADY_OPEN:
-            throw alreadyOpen(e.caseId().orElseThrow());
           case CONCURRENT_UPDATE:
             break;
           default:
