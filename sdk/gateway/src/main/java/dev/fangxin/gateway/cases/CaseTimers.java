@@ -40,6 +40,7 @@ public final class CaseTimers implements AutoCloseable {
   private final Clock clock;
   private final Duration interval;
   private ScheduledExecutorService executor;
+  private boolean closed;
 
   private CaseTimers(CaseService service, Store store, Clock clock, Duration interval) {
     this.service = service;
@@ -93,7 +94,7 @@ public final class CaseTimers implements AutoCloseable {
    * @throws IllegalStateException if already started or closed
    */
   public synchronized void start() {
-    if (executor != null) {
+    if (executor != null || closed) {
       throw new IllegalStateException("CaseTimers already started (or closed).");
     }
     executor =
@@ -118,9 +119,8 @@ public final class CaseTimers implements AutoCloseable {
   /** Stops the periodic thread, waiting up to 10 seconds for a run in progress. Idempotent. */
   @Override
   public synchronized void close() {
-    if (executor == null) {
-      executor = Executors.newSingleThreadScheduledExecutor();
-      executor.shutdown();
+    closed = true;
+    if (executor == null || executor.isShutdown()) {
       return;
     }
     executor.shutdown();
