@@ -1,0 +1,559 @@
+package dev.fangxin.gateway.cases;
+
+import dev.fangxin.core.money.Money;
+import dev.fangxin.gateway.store.OutboxItem;
+import dev.fangxin.gateway.store.OutboxQueue;
+import dev.fangxin.gateway.store.Store;
+import dev.fangxin.protocol.v1.CaseState;
+import dev.fangxin.protocol.v1.ResponseKind;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The persisted case lifecycle: opens cases and applies {@link Event}s through {@link
+ * CaseLifecycle}, each in one transaction that locks the case row, checks the event against the
+ * lifecycle's table, updates the case, appends the audit row, maintains {@code open_receipts} and
+ * enqueues the outbox events it announces. The rules are {@link CaseLifecycle}'s; this class only
+ * persists their outcome.
+ *
+ * <h2>Events enqueued (UTF-8 JSON, see {@link CaseJson})</h2>
+ *
+ * <ul>
+ *   <li>{@value #CASE_CREATED} to the merchant when a case is opened; data: the case view without
+ *       transitions.
+ *   <li>{@value #CASE_UPDATED} to the merchant when the consumer confirms (the case is resolved);
+ *       data: {@code case_id}, {@code merchant_id}, {@code state}, {@code updated_at}, {@code
+ *       transition}.
+ *   <li>{@value #CASE_ESCALATED} to the merchant (data as for {@code case.updated}) and to the
+ *       regulator (data: the whole record, {@link CaseJson#view}, plus {@code escalation}) whenever
+ *       a case reaches {@code escalated}: consumer declines, consumer escalates, deadline passes.
+ * </ul>
+ *
+ * Merchant acknowledgements and answers, and delivery, enqueue nothing: the merchant caused them.
+ *
+ * <h2>Time</h2>
+ *
+ * Transitions are stamped with the injected clock truncated to whole seconds (what the store
+ * keeps); {@link #onDelivered} stamps the delivery time it is given. A gateway whose clock reads
+ * earlier than a case's last update is refused with {@code case.clock_behind}.
+ *
+ * <h2>Threading</h2>
+ *
+ * Thread-safe; every method blocks on the database. Concurrent writers of one case, in this process
+ * or another sharing the database, are serialized by a row lock and an optimistic check (see {@link
+ * CaseStore}); a lost race is retried twice, then reported as {@code case.concurrent_update}.
+ * {@code afterCommit} runs on the calling thread after each commit that enqueued outbox rows.
+ */
+public final class CaseService {
+  /** Event type: a case was opened. */
+  public static final String CASE_CREATED = "case.created";
+
+  /** Event type: a case changed in a way the merchant did not cause. */
+  public static final String CASE_UPDATED = "case.updated";
+
+  /** Event type: a case was escalated to the regulator. */
+  public static final String CASE_ESCALATED = "case.escalated";
+
+  /** Meter: transitions applied, tagged {@code from} and {@code to} (state codes). */
+  public static final String TRANSITIONS_METER = "fangxin.cases.transitions";
+
+  private static final Logger LOG = Logger.getLogger(CaseService.class.getName());
+  private static final int ATTEMPTS = 3;
+
+  private final Store store;
+  private final CaseStore cases;
+  private final Clock clock;
+  private final Duration merchantDeadline;
+  private final MeterRegistry meters;
+  private final Runnable afterCommit;
+
+  private CaseService(Builder b) {
+    this.store = b.store;
+    this.cases = CaseStore.on(b.store);
+    this.clock = b.clock;
+    this.merchantDeadline = b.merchantDeadline;
+    this.meters = b.meters;
+    this.afterCommit = b.afterCommit;
+  }
+
+  /** A builder over {@code store}, reading time from {@code clock}. */
+  public static Builder builder(Store store, Clock clock) {
+    return new Builder(store, clock);
+  }
+
+  /** Configures a {@link CaseService}. Not thread-safe; {@link #build()} copies what it holds. */
+  public static final class Builder {
+    private final Store store;
+    private final Clock clock;
+    private Duration merchantDeadline = CaseLifecycle.DEFAULT_MERCHANT_DEADLINE;
+    private MeterRegistry meters = new SimpleMeterRegistry();
+    private Runnable afterCommit = () -> {};
+
+    private Builder(Store store, Clock clock) {
+      this.store = Objects.requireNonNull(store, "store == null");
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+    }
+
+    /**
+     * How long merchants have to answer; 96 hours by default.
+     *
+     * @throws IllegalArgumentException if not a positive whole number of seconds
+     */
+    public Builder merchantDeadline(Duration deadline) {
+      Objects.requireNonNull(deadline, "deadline == null");
+      if (deadline.isNegative() || deadline.isZero() || deadline.getNano() != 0) {
+        throw new IllegalArgumentException(
+            "merchantDeadline must be a positive whole number of seconds, got " + deadline + ".");
+      }
+      this.merchantDeadline = deadline;
+      return this;
+    }
+
+    /** Where {@value #TRANSITIONS_METER} is counted; a private registry by default. */
+    public Builder meters(MeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meters == null");
+      return this;
+    }
+
+    /**
+     * Called after each commit that enqueued outbox rows, on the committing thread, for instance
+     * {@code delivery::wake}. Must not throw; if it does, the exception is logged and ignored (the
+     * rows are committed and will be delivered at the next poll).
+     */
+    public Builder afterCommit(Runnable afterCommit) {
+      this.afterCommit = Objects.requireNonNull(afterCommit, "afterCommit == null");
+      return this;
+    }
+
+    /** The service. */
+    public CaseService build() {
+      return new CaseService(this);
+    }
+  }
+
+  /** The case store this service writes through. */
+  public CaseStore caseStore() {
+    return cases;
+  }
+
+  /** How long merchants have to answer. */
+  public Duration merchantDeadline() {
+    return merchantDeadline;
+  }
+
+  /** The current instant, truncated to whole seconds as the store keeps it. */
+  public Instant now() {
+    return Instant.ofEpochSecond(clock.instant().getEpochSecond());
+  }
+
+  // ------------------------------------------------------------------ opening
+
+  /**
+   * Opens case {@code c} in {@code RECEIVED} now, with its deadline {@link #merchantDeadline()}
+   * ahead: the case row, its open-receipt row, its creation audit row and the {@value
+   * #CASE_CREATED} outbox row commit in one transaction, and {@code afterCommit} runs after.
+   *
+   * @throws CaseException {@code DUPLICATE_IDEMPOTENCY_KEY} or {@code RECEIPT_ALREADY_OPEN}, with
+   *     {@link CaseException#caseId()} naming the existing case, when a concurrent or earlier
+   *     filing holds the key or the receipt; nothing is stored then
+   */
+  public StoredCase open(NewCase c) {
+    Objects.requireNonNull(c, "c == null");
+    Instant now = now();
+    CaseRecord record = lifecycleAt(now).open(c.caseId(), c.receipt().merchantId());
+    StoredCase stored =
+        StoredCase.of(
+            record,
+            c.receipt().toolId(),
+            c.receipt(),
+            c.complaint(),
+            Optional.empty(),
+            c.accessSecretHash(),
+            c.accessSalt(),
+            c.requestFingerprint());
+    try {
+      store.inTransaction(
+          tx -> {
+            cases.insert(tx, record, c);
+            store
+                .outbox()
+                .enqueueForMerchant(
+                    tx,
+                    record.merchantId(),
+                    record.id(),
+                    CASE_CREATED,
+                    CaseJson.event(CASE_CREATED, now, CaseJson.created(stored)),
+                    now);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      if (CaseStore.isUniqueViolation(e)) {
+        throw duplicate(c, e);
+      }
+      throw e;
+    }
+    runAfterCommit();
+    return stored;
+  }
+
+  private CaseException duplicate(NewCase c, RuntimeException cause) {
+    return store.inTransaction(
+        tx -> {
+          Optional<String> byKey = cases.caseIdForIdempotencyKey(tx, c.idempotencyKeyHash());
+          if (byKey.isPresent()) {
+            return new CaseException(
+                CaseException.Reason.DUPLICATE_IDEMPOTENCY_KEY,
+                "A case was already filed with this idempotency key: " + byKey.get() + ".",
+                byKey.get());
+          }
+          Optional<String> open =
+              cases.openCaseFor(tx, c.receipt().keyId(), c.receipt().sequence());
+          if (open.isPresent()) {
+            return new CaseException(
+                CaseException.Reason.RECEIPT_ALREADY_OPEN,
+                "This receipt already has an open case: " + open.get() + ".",
+                open.get());
+          }
+          // A violation whose cause has gone again (the other case closed meanwhile): let the
+          // caller retry by reporting a concurrent update.
+          return new CaseException(
+              CaseException.Reason.CONCURRENT_UPDATE,
+              "Another filing for this receipt committed at the same time; retry.",
+              (String) null);
+        });
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** The case with {@code caseId}, if any. */
+  public Optional<StoredCase> find(String caseId) {
+    return cases.load(caseId);
+  }
+
+  /**
+   * Cases newest first, of {@code merchantId} if given, in {@code state} if given.
+   *
+   * @param limit 1 to 200
+   */
+  public List<StoredCase> list(Optional<String> merchantId, Optional<CaseState> state, int limit) {
+    if (limit < 1 || limit > 200) {
+      throw new IllegalArgumentException("limit must be 1 to 200, got " + limit + ".");
+    }
+    return store.inTransaction(tx -> cases.list(tx, merchantId, state, limit));
+  }
+
+  // ------------------------------------------------------------------ transitions
+
+  /**
+   * The merchant {@code merchantId} acknowledges case {@code caseId}.
+   *
+   * @throws CaseException {@code NOT_FOUND}
+   * @throws CaseTransitionException as {@link CaseLifecycle#apply} refuses
+   */
+  public StoredCase acknowledge(String caseId, String merchantId, String reason) {
+    return apply(caseId, Event.merchantAcknowledged(merchantId, reason), Optional.empty());
+  }
+
+  /**
+   * The merchant {@code merchantId} answers case {@code caseId}.
+   *
+   * @param amount for REFUND and PROPOSAL only, in the receipt's currency; a refund at most the
+   *     amount paid
+   * @throws CaseException {@code NOT_FOUND}; {@code INVALID_ANSWER} if the amount does not fit
+   * @throws CaseTransitionException as {@link CaseLifecycle#apply} refuses
+   */
+  public StoredCase answer(
+      String caseId,
+      String merchantId,
+      ResponseKind kind,
+      Optional<String> message,
+      Optional<Money> amount,
+      String reason) {
+    return apply(caseId, Event.merchantAnswered(merchantId, kind, message, reason), amount);
+  }
+
+  /** The consumer is satisfied with the answer: the case is resolved. */
+  public StoredCase confirm(String caseId, String reason) {
+    return apply(
+        caseId,
+        Event.of(Event.Type.CONSUMER_CONFIRMED, Actor.consumer(), reason),
+        Optional.empty());
+  }
+
+  /** The consumer is not satisfied with the answer: the case is escalated. */
+  public StoredCase decline(String caseId, String reason) {
+    return apply(
+        caseId, Event.of(Event.Type.CONSUMER_DECLINED, Actor.consumer(), reason), Optional.empty());
+  }
+
+  /** The consumer asks for the regulator (after the answer, or once the deadline has passed). */
+  public StoredCase escalate(String caseId, String reason) {
+    return apply(
+        caseId,
+        Event.of(Event.Type.CONSUMER_ESCALATED, Actor.consumer(), reason),
+        Optional.empty());
+  }
+
+  /**
+   * Applies {@code event} to case {@code caseId} now, in one transaction, with the answer's {@code
+   * amount} for a {@code MERCHANT_ANSWERED} event.
+   *
+   * @return the case as committed
+   * @throws CaseException {@code NOT_FOUND}, {@code INVALID_ANSWER}, or {@code CONCURRENT_UPDATE}
+   *     after three lost races
+   * @throws CaseTransitionException as {@link CaseLifecycle#apply} refuses; nothing is stored
+   */
+  public StoredCase apply(String caseId, Event event, Optional<Money> amount) {
+    Objects.requireNonNull(caseId, "caseId == null");
+    Objects.requireNonNull(event, "event == null");
+    Objects.requireNonNull(amount, "amount == null");
+    return transition(caseId, c -> Optional.of(event), amount, now())
+        .orElseThrow(() -> new IllegalStateException("an event was given"));
+  }
+
+  /**
+   * Applies {@code DEADLINE_PASSED} to case {@code caseId} if, at {@code now}, it is still waiting
+   * for its merchant and its deadline has come ({@link CaseLifecycle#due}); does nothing otherwise
+   * (including when another timer got there first).
+   *
+   * @return whether this call escalated the case
+   */
+  public boolean escalateIfDue(String caseId, Instant now) {
+    Objects.requireNonNull(now, "now == null");
+    Instant at = Instant.ofEpochSecond(now.getEpochSecond());
+    CaseLifecycle lifecycle = lifecycleAt(at);
+    return transition(
+            caseId, c -> lifecycle.due(c.record(), at).stream().findFirst(), Optional.empty(), at)
+        .isPresent();
+  }
+
+  /**
+   * Delivery listener: the merchant's endpoint accepted {@code item} at {@code at}. For a {@value
+   * #CASE_CREATED} row to the merchant whose case is still {@code RECEIVED}, applies {@code
+   * DELIVERED} stamped {@code at}; any other row, or a case that has moved on, is left alone, so
+   * repeated deliveries (at least once) are harmless. Never throws for a case it cannot move.
+   */
+  public void onDelivered(OutboxItem item, Instant at) {
+    Objects.requireNonNull(item, "item == null");
+    Objects.requireNonNull(at, "at == null");
+    if (!isCreatedForMerchant(item)) {
+      return;
+    }
+    Instant when = Instant.ofEpochSecond(at.getEpochSecond());
+    try {
+      transition(
+          item.caseId().get(),
+          c ->
+              c.record().state() == CaseState.CASE_STATE_RECEIVED
+                  ? Optional.of(
+                      Event.delivered("webhook " + item.webhookId() + " accepted by the merchant"))
+                  : Optional.empty(),
+          Optional.empty(),
+          when.isBefore(now()) ? when : now());
+    } catch (CaseException | CaseTransitionException e) {
+      LOG.log(
+          Level.WARNING,
+          "case={0} webhook={1} delivered but not recorded: {2}",
+          new Object[] {item.caseId().get(), item.webhookId(), e.reason()});
+    }
+  }
+
+  /**
+   * Delivery listener: {@code item} was dead-lettered at {@code at}. For a {@value #CASE_CREATED}
+   * row to the merchant, the case stays {@code RECEIVED}, so its deadline timer escalates it; if
+   * the deadline has already passed, escalates it now. Any other row is only logged.
+   */
+  public void onDeadLettered(OutboxItem item, Instant at) {
+    Objects.requireNonNull(item, "item == null");
+    Objects.requireNonNull(at, "at == null");
+    LOG.log(
+        Level.WARNING,
+        "outbox={0} type={1} target={2} case={3} dead-lettered",
+        new Object[] {
+          item.id(), item.eventType(), item.target().code(), item.caseId().orElse("-")
+        });
+    if (!isCreatedForMerchant(item)) {
+      return;
+    }
+    try {
+      escalateIfDue(item.caseId().get(), now());
+    } catch (CaseException | CaseTransitionException e) {
+      LOG.log(
+          Level.WARNING,
+          "case={0} could not be escalated after dead letter: {1}",
+          new Object[] {item.caseId().get(), e.reason()});
+    }
+  }
+
+  private static boolean isCreatedForMerchant(OutboxItem item) {
+    return item.eventType().equals(CASE_CREATED)
+        && item.target() == OutboxItem.Target.MERCHANT
+        && item.caseId().isPresent();
+  }
+
+  // ------------------------------------------------------------------ machinery
+
+  /** What one committed transition did. */
+  private static final class Outcome {
+    final StoredCase after;
+    final Transition transition;
+    final int enqueued;
+
+    Outcome(StoredCase after, Transition transition, int enqueued) {
+      this.after = after;
+      this.transition = transition;
+      this.enqueued = enqueued;
+    }
+  }
+
+  /** Which event a locked case gets; empty for none (the call is then a no-op). */
+  @FunctionalInterface
+  private interface EventChoice {
+    Optional<Event> choose(StoredCase current);
+  }
+
+  private Optional<StoredCase> transition(
+      String caseId, EventChoice choice, Optional<Money> amount, Instant at) {
+    CaseException lastRace = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      try {
+        Optional<Outcome> outcome =
+            store.inTransaction(tx -> transitionIn(tx, caseId, choice, amount, at));
+        if (outcome.isEmpty()) {
+          return Optional.empty();
+        }
+        Outcome o = outcome.get();
+        meters
+            .counter(
+                TRANSITIONS_METER,
+                "from",
+                CaseCodes.state(o.transition.from()),
+                "to",
+                CaseCodes.state(o.transition.to()))
+            .increment();
+        if (o.enqueued > 0) {
+          runAfterCommit();
+        }
+        return Optional.of(o.after);
+      } catch (CaseException e) {
+        if (e.reasonCode() != CaseException.Reason.CONCURRENT_UPDATE) {
+          throw e;
+        }
+        lastRace = e;
+      }
+    }
+    throw lastRace;
+  }
+
+  private Optional<Outcome> transitionIn(
+      Connection tx, String caseId, EventChoice choice, Optional<Money> amount, Instant at)
+      throws SQLException {
+    StoredCase before =
+        cases
+            .find(tx, caseId, true)
+            .orElseThrow(
+                () ->
+                    new CaseException(
+                        CaseException.Reason.NOT_FOUND, "No case has ID " + caseId + ".", caseId));
+    Optional<Event> event = choice.choose(before);
+    if (event.isEmpty()) {
+      return Optional.empty();
+    }
+    CaseRecord after = lifecycleAt(at).apply(before.record(), event.get());
+    if (amount.isPresent()) {
+      checkAmount(before, event.get(), amount.get());
+    }
+    cases.update(tx, before, after, amount);
+    StoredCase next = before.with(after, amount);
+    Transition t = after.transitions().get(after.transitions().size() - 1);
+    return Optional.of(new Outcome(next, t, enqueue(tx, next, t)));
+  }
+
+  private static void checkAmount(StoredCase c, Event event, Money amount) {
+    ResponseKind kind = event.kind().orElse(null);
+    String problem = null;
+    if (kind != ResponseKind.RESPONSE_KIND_REFUND && kind != ResponseKind.RESPONSE_KIND_PROPOSAL) {
+      problem = "an amount goes only with a refund or a proposal, not with " + kind;
+    } else if (amount.currency() != c.receipt().amount().currency()) {
+      problem =
+          "the amount is in "
+              + amount.currencyCode()
+              + " but the receipt is in "
+              + c.receipt().amount().currencyCode();
+    } else if (amount.minorUnits() < 1) {
+      problem = "the amount must be positive";
+    } else if (kind == ResponseKind.RESPONSE_KIND_REFUND
+        && amount.compareTo(c.receipt().amount()) > 0) {
+      problem =
+          "a refund of "
+              + amount.toDecimalString()
+              + " exceeds the "
+              + c.receipt().amount().toDecimalString()
+              + " paid";
+    }
+    if (problem != null) {
+      throw new CaseException(
+          CaseException.Reason.INVALID_ANSWER,
+          "The answer to case " + c.id() + " is refused: " + problem + ".",
+          c.id());
+    }
+  }
+
+  /** Enqueues what transition {@code t} announces; returns how many rows. */
+  private int enqueue(Connection tx, StoredCase c, Transition t) throws SQLException {
+    OutboxQueue outbox = store.outbox();
+    Instant at = t.at();
+    if (t.to() == CaseState.CASE_STATE_ESCALATED) {
+      outbox.enqueueForMerchant(
+          tx,
+          c.merchantId(),
+          c.id(),
+          CASE_ESCALATED,
+          CaseJson.event(CASE_ESCALATED, at, CaseJson.change(c, t)),
+          at);
+      outbox.enqueueForRegulator(
+          tx,
+          c.merchantId(),
+          c.id(),
+          CASE_ESCALATED,
+          CaseJson.event(CASE_ESCALATED, at, CaseJson.escalationRecord(c, t)),
+          at);
+      return 2;
+    }
+    if (t.actor().kind() == Actor.Kind.CONSUMER) {
+      outbox.enqueueForMerchant(
+          tx,
+          c.merchantId(),
+          c.id(),
+          CASE_UPDATED,
+          CaseJson.event(CASE_UPDATED, at, CaseJson.change(c, t)),
+          at);
+      return 1;
+    }
+    return 0;
+  }
+
+  private CaseLifecycle lifecycleAt(Instant at) {
+    return CaseLifecycle.create(Clock.fixed(at, ZoneOffset.UTC), merchantDeadline);
+  }
+
+  private void runAfterCommit() {
+    try {
+      afterCommit.run();
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING, "afterCommit failed; delivery will pick the rows up at its next poll", e);
+    }
+  }
+}

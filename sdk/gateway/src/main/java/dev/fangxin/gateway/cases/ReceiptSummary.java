@@ -1,0 +1,242 @@
+package dev.fangxin.gateway.cases;
+
+import com.google.gson.JsonObject;
+import dev.fangxin.core.key.KeyId;
+import dev.fangxin.core.money.Money;
+import dev.fangxin.protocol.v1.TransactionType;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Objects;
+
+/**
+ * What a verified dispute token says about a payment, resolved against the registry: the signing
+ * key and its sequence number, the transaction type and amount, when it was paid, the payment tool
+ * that signed it and the merchant that tool was bound to at that time (with its name and time
+ * zone).
+ *
+ * <p>Immutable and thread-safe. The payment time is whole UTC seconds, as in the token.
+ */
+public final class ReceiptSummary {
+  private final KeyId keyId;
+  private final long sequence;
+  private final TransactionType type;
+  private final Money amount;
+  private final Instant paidAt;
+  private final String toolId;
+  private final String merchantId;
+  private final String merchantName;
+  private final ZoneId timeZone;
+
+  private ReceiptSummary(
+      KeyId keyId,
+      long sequence,
+      TransactionType type,
+      Money amount,
+      Instant paidAt,
+      String toolId,
+      String merchantId,
+      String merchantName,
+      ZoneId timeZone) {
+    this.keyId = keyId;
+    this.sequence = sequence;
+    this.type = type;
+    this.amount = amount;
+    this.paidAt = paidAt;
+    this.toolId = toolId;
+    this.merchantId = merchantId;
+    this.merchantName = merchantName;
+    this.timeZone = timeZone;
+  }
+
+  /**
+   * A summary.
+   *
+   * @throws IllegalArgumentException if the sequence is not positive, the amount not positive, the
+   *     type unspecified, the payment time not whole seconds, or an ID blank or too long
+   */
+  public static ReceiptSummary of(
+      KeyId keyId,
+      long sequence,
+      TransactionType type,
+      Money amount,
+      Instant paidAt,
+      String toolId,
+      String merchantId,
+      String merchantName,
+      ZoneId timeZone) {
+    Objects.requireNonNull(keyId, "keyId == null");
+    Objects.requireNonNull(type, "type == null");
+    Objects.requireNonNull(amount, "amount == null");
+    Objects.requireNonNull(paidAt, "paidAt == null");
+    Objects.requireNonNull(merchantName, "merchantName == null");
+    Objects.requireNonNull(timeZone, "timeZone == null");
+    CaseCodes.transactionType(type);
+    if (sequence < 1) {
+      throw new IllegalArgumentException("sequence must be positive, got " + sequence + ".");
+    }
+    if (amount.minorUnits() < 1) {
+      throw new IllegalArgumentException("amount must be positive, got " + amount + ".");
+    }
+    if (paidAt.getNano() != 0) {
+      throw new IllegalArgumentException("paidAt must be whole seconds, got " + paidAt + ".");
+    }
+    return new ReceiptSummary(
+        keyId,
+        sequence,
+        type,
+        amount,
+        paidAt,
+        CaseRecord.checkId("toolId", toolId),
+        CaseRecord.checkId("merchantId", merchantId),
+        merchantName,
+        timeZone);
+  }
+
+  /** The terminal key that signed the receipt. */
+  public KeyId keyId() {
+    return keyId;
+  }
+
+  /** The receipt's sequence number under its key; with {@link #keyId()} it names the receipt. */
+  public long sequence() {
+    return sequence;
+  }
+
+  /** Sale, refund, void or pre-authorization completion. */
+  public TransactionType type() {
+    return type;
+  }
+
+  /** The amount paid. */
+  public Money amount() {
+    return amount;
+  }
+
+  /** When the payment was made, UTC. */
+  public Instant paidAt() {
+    return paidAt;
+  }
+
+  /** The payment time in the merchant's time zone, as the consumer saw it at the till. */
+  public OffsetDateTime paidAtLocal() {
+    return paidAt.atZone(timeZone).toOffsetDateTime();
+  }
+
+  /** The payment tool whose key signed the receipt. */
+  public String toolId() {
+    return toolId;
+  }
+
+  /** The merchant the tool was bound to at {@link #paidAt()}. */
+  public String merchantId() {
+    return merchantId;
+  }
+
+  /** The merchant's registered name. */
+  public String merchantName() {
+    return merchantName;
+  }
+
+  /** The merchant's time zone. */
+  public ZoneId timeZone() {
+    return timeZone;
+  }
+
+  /**
+   * The summary as JSON: {@code key_id} (16 hex digits), {@code sequence}, {@code type}, {@code
+   * amount} ({@code {"value": "12.50", "currency": "CNY", "minor_units": 1250}}), {@code paid_at}
+   * (RFC 3339 UTC), {@code paid_at_local} (RFC 3339 with the merchant's offset), {@code time_zone},
+   * {@code tool_id}, {@code merchant_id} and {@code merchant_name}.
+   */
+  public JsonObject toJson() {
+    JsonObject o = new JsonObject();
+    o.addProperty("key_id", keyId.toHex());
+    o.addProperty("sequence", sequence);
+    o.addProperty("type", CaseCodes.transactionType(type));
+    o.add("amount", moneyJson(amount));
+    o.addProperty("paid_at", paidAt.toString());
+    o.addProperty("paid_at_local", paidAtLocal().toString());
+    o.addProperty("time_zone", timeZone.getId());
+    o.addProperty("tool_id", toolId);
+    o.addProperty("merchant_id", merchantId);
+    o.addProperty("merchant_name", merchantName);
+    return o;
+  }
+
+  /**
+   * Reads back what {@link #toJson()} wrote.
+   *
+   * @throws IllegalArgumentException if a member is missing or out of range
+   */
+  public static ReceiptSummary fromJson(JsonObject o) {
+    Objects.requireNonNull(o, "o == null");
+    try {
+      JsonObject amount = o.getAsJsonObject("amount");
+      Money money =
+          Money.of(
+              amount.get("minor_units").getAsLong(),
+              java.util.Currency.getInstance(amount.get("currency").getAsString())
+                  .getNumericCode());
+      return of(
+          KeyId.fromHex(o.get("key_id").getAsString()),
+          o.get("sequence").getAsLong(),
+          CaseCodes.parseTransactionType(o.get("type").getAsString())
+              .orElseThrow(() -> new IllegalArgumentException("unknown transaction type")),
+          money,
+          Instant.parse(o.get("paid_at").getAsString()),
+          o.get("tool_id").getAsString(),
+          o.get("merchant_id").getAsString(),
+          o.get("merchant_name").getAsString(),
+          ZoneId.of(o.get("time_zone").getAsString()));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("The stored receipt summary is not readable: " + e, e);
+    }
+  }
+
+  /** {@code {"value": "12.50", "currency": "CNY", "minor_units": 1250}}. */
+  static JsonObject moneyJson(Money m) {
+    JsonObject o = new JsonObject();
+    o.addProperty("value", m.toDecimalString());
+    o.addProperty("currency", m.currencyCode());
+    o.addProperty("minor_units", m.minorUnits());
+    return o;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ReceiptSummary)) {
+      return false;
+    }
+    ReceiptSummary r = (ReceiptSummary) o;
+    return keyId.equals(r.keyId)
+        && sequence == r.sequence
+        && type == r.type
+        && amount.equals(r.amount)
+        && paidAt.equals(r.paidAt)
+        && toolId.equals(r.toolId)
+        && merchantId.equals(r.merchantId)
+        && merchantName.equals(r.merchantName)
+        && timeZone.equals(r.timeZone);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(keyId, sequence, merchantId);
+  }
+
+  @Override
+  public String toString() {
+    return "ReceiptSummary{key="
+        + keyId.toHex()
+        + ", sequence="
+        + sequence
+        + ", merchant="
+        + merchantId
+        + ", amount="
+        + amount
+        + ", paidAt="
+        + paidAt
+        + "}";
+  }
+}

@@ -1,0 +1,369 @@
+package dev.fangxin.gateway.intake;
+
+import com.google.gson.JsonObject;
+import dev.fangxin.gateway.cases.CaseException;
+import dev.fangxin.gateway.cases.CaseService;
+import dev.fangxin.gateway.cases.NewCase;
+import dev.fangxin.gateway.cases.ReceiptSummary;
+import dev.fangxin.gateway.cases.StoredCase;
+import dev.fangxin.gateway.intake.IntakeException.FieldError;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Files complaints: verifies the receipt, enforces idempotency and one open case per receipt, and
+ * opens the case through {@link CaseService#open} (case, open-receipt row, audit row and {@code
+ * case.created} outbox row in one transaction) before answering.
+ *
+ * <h2>Idempotency</h2>
+ *
+ * The effective idempotency key is the {@code Idempotency-Key} header if given, else the body's
+ * {@code idempotency_key}, else one derived from the request ({@code "derived:"} and the hex of
+ * {@link ComplaintRequest#fingerprint()}). Giving both a header and a different body key is
+ * refused. The store keeps only SHA-256 of the effective key.
+ *
+ * <ul>
+ *   <li>Same key, same request (same {@linkplain ComplaintRequest#fingerprint() fingerprint}): the
+ *       same case, answered {@code 200} with exactly the body of the first {@code 201}, access
+ *       secret included. Outcome {@code replayed}.
+ *   <li>Same key, different request: {@code intake.idempotency_key_reused} (422). Outcome {@code
+ *       refused}.
+ *   <li>Another key (or none) for a receipt that has an open case: {@code intake.case_already_open}
+ *       (409) with {@code case_id} naming the open case. Outcome {@code duplicate_open}. Once that
+ *       case is resolved or escalated, a new complaint is accepted.
+ * </ul>
+ *
+ * Concurrent filings are settled by the database: the unique idempotency key and the {@code
+ * open_receipts} primary key let exactly one commit; the others look again and are answered as
+ * above.
+ *
+ * <h2>Access secret</h2>
+ *
+ * The consumer's access secret is the unpadded base64url of HMAC-SHA256, keyed with 32 random bytes
+ * (the case's salt), over the effective idempotency key: 32 bytes no one can predict. The store
+ * keeps the salt and SHA-256 of the secret, never the secret or the key, so it can answer a replay
+ * (which presents the key) with the same secret but cannot produce it from its own rows.
+ *
+ * <h2>Response body</h2>
+ *
+ * <pre>{@code
+ * {"case_id": "case_…", "access_secret": "…", "merchant_id": "…", "merchant_name": "…",
+ *  "created_at": "…Z", "deadline_at": "…Z", "case_url": "/v1/cases/case_…"}
+ * }</pre>
+ *
+ * Only fields that never change, so a replay answers the same bytes.
+ *
+ * <p>Meter {@value #COMPLAINTS_METER}, tag {@code outcome} = {@code created}, {@code replayed},
+ * {@code duplicate_open} or {@code refused}. Thread-safe.
+ */
+public final class ComplaintIntake {
+  /** Meter: complaints, tagged {@code outcome}. */
+  public static final String COMPLAINTS_METER = "fangxin.intake.complaints";
+
+  /** The JSON media type. */
+  public static final String JSON = "application/json";
+
+  /** The protobuf media type. */
+  public static final String PROTOBUF = "application/x-protobuf";
+
+  private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+  private static final int ATTEMPTS = 4;
+
+  private final ReceiptVerifier verifier;
+  private final CaseService cases;
+  private final MeterRegistry meters;
+  private final SecureRandom random = new SecureRandom();
+
+  private ComplaintIntake(ReceiptVerifier verifier, CaseService cases, MeterRegistry meters) {
+    this.verifier = verifier;
+    this.cases = cases;
+    this.meters = meters;
+  }
+
+  /** Intake verifying with {@code verifier}, opening cases in {@code cases}. */
+  public static ComplaintIntake create(
+      ReceiptVerifier verifier, CaseService cases, MeterRegistry meters) {
+    return new ComplaintIntake(
+        Objects.requireNonNull(verifier, "verifier == null"),
+        Objects.requireNonNull(cases, "cases == null"),
+        Objects.requireNonNull(meters, "meters == null"));
+  }
+
+  /** The result of filing: the case, and the response to send. Immutable. */
+  public static final class Filing {
+    private final boolean created;
+    private final StoredCase kase;
+    private final JsonObject body;
+
+    private Filing(boolean created, StoredCase kase, JsonObject body) {
+      this.created = created;
+      this.kase = kase;
+      this.body = body;
+    }
+
+    /** True for a new case (201), false for a replay (200). */
+    public boolean created() {
+      return created;
+    }
+
+    /** 201 or 200. */
+    public int status() {
+      return created ? 201 : 200;
+    }
+
+    /** The case. */
+    public StoredCase storedCase() {
+      return kase;
+    }
+
+    /** The case ID. */
+    public String caseId() {
+      return kase.id();
+    }
+
+    /** The consumer's access secret. */
+    public String accessSecret() {
+      return body.get("access_secret").getAsString();
+    }
+
+    /** {@code /v1/cases/<id>}, for the {@code Location} header. */
+    public String location() {
+      return "/v1/cases/" + kase.id();
+    }
+
+    /** The response body (see the class comment), a copy. */
+    public JsonObject body() {
+      return body.deepCopy();
+    }
+  }
+
+  /**
+   * Parses {@code body} by its {@code contentType} and files it.
+   *
+   * @param contentType the request's {@code Content-Type}; {@value #JSON} or {@value #PROTOBUF},
+   *     parameters such as {@code charset=utf-8} ignored
+   * @param idempotencyKey the {@code Idempotency-Key} header, if sent
+   * @throws IntakeException for every refusal (see {@link IntakeException.Reason})
+   */
+  public Filing file(Optional<String> contentType, byte[] body, Optional<String> idempotencyKey) {
+    Objects.requireNonNull(contentType, "contentType == null");
+    Objects.requireNonNull(body, "body == null");
+    ComplaintRequest request;
+    try {
+      String type =
+          contentType.map(t -> t.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).orElse("");
+      if (type.equals(JSON)) {
+        request = ComplaintRequest.fromJson(body);
+      } else if (type.equals(PROTOBUF)) {
+        request = ComplaintRequest.fromProto(body);
+      } else {
+        throw IntakeException.of(
+            IntakeException.Reason.UNSUPPORTED_MEDIA_TYPE,
+            "A complaint is "
+                + JSON
+                + " or "
+                + PROTOBUF
+                + ", not "
+                + (type.isEmpty() ? "a body without Content-Type" : type)
+                + ".");
+      }
+    } catch (IntakeException e) {
+      count("refused");
+      throw e;
+    }
+    return file(request, idempotencyKey);
+  }
+
+  /**
+   * Files {@code request}.
+   *
+   * @param idempotencyKey the {@code Idempotency-Key} header, if sent
+   * @throws IntakeException for every refusal (see {@link IntakeException.Reason})
+   */
+  public Filing file(ComplaintRequest request, Optional<String> idempotencyKey) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+    try {
+      Filing filing = fileOrThrow(request, idempotencyKey);
+      count(filing.created() ? "created" : "replayed");
+      return filing;
+    } catch (IntakeException e) {
+      count(
+          e.reasonCode() == IntakeException.Reason.CASE_ALREADY_OPEN
+              ? "duplicate_open"
+              : "refused");
+      throw e;
+    }
+  }
+
+  private Filing fileOrThrow(ComplaintRequest request, Optional<String> header) {
+    String key = effectiveKey(request, header);
+    String keyHash = keyHash(key);
+    byte[] fingerprint = request.fingerprint();
+
+    Optional<Filing> earlier = earlierFiling(keyHash, key, fingerprint);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    ReceiptSummary receipt = verifier.verify(request.receiptToken());
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Optional<String> open =
+          cases
+              .caseStore()
+              .store()
+              .inTransaction(
+                  tx -> cases.caseStore().openCaseFor(tx, receipt.keyId(), receipt.sequence()));
+      if (open.isPresent()) {
+        // A concurrent filing with our key may have committed since we looked: a replay then.
+        earlier = earlierFiling(keyHash, key, fingerprint);
+        if (earlier.isPresent()) {
+          return earlier.get();
+        }
+        throw alreadyOpen(open.get());
+      }
+      byte[] salt = new byte[32];
+      random.nextBytes(salt);
+      String secret = accessSecret(salt, key);
+      NewCase c =
+          NewCase.of(
+              newCaseId(),
+              receipt,
+              request.details(),
+              keyHash,
+              fingerprint,
+              salt,
+              StoredCase.sha256(secret));
+      try {
+        StoredCase stored = cases.open(c);
+        return new Filing(true, stored, body(stored, secret));
+      } catch (CaseException e) {
+        switch (e.reasonCode()) {
+          case DUPLICATE_IDEMPOTENCY_KEY:
+            earlier = earlierFiling(keyHash, key, fingerprint);
+            if (earlier.isPresent()) {
+              return earlier.get();
+            }
+            break;
+          case RECEIPT_ALREADY_OPEN:
+          case CONCURRENT_UPDATE:
+            break;
+          default:
+            throw e;
+        }
+      }
+    }
+    throw IntakeException.of(
+        IntakeException.Reason.CONFLICT,
+        "Other complaints about this receipt were being filed at the same moment; retry.");
+  }
+
+  private static IntakeException alreadyOpen(String caseId) {
+    return IntakeException.caseOpen(
+        "This receipt already has an open case, "
+            + caseId
+            + "; follow it there, or file again once it is resolved or escalated.",
+        caseId);
+  }
+
+  private Optional<Filing> earlierFiling(String keyHash, String key, byte[] fingerprint) {
+    Optional<StoredCase> existing =
+        cases
+            .caseStore()
+            .store()
+            .inTransaction(tx -> cases.caseStore().caseIdForIdempotencyKey(tx, keyHash))
+            .flatMap(cases::find);
+    if (existing.isEmpty()) {
+      return Optional.empty();
+    }
+    StoredCase c = existing.get();
+    if (!MessageDigest.isEqual(c.requestFingerprint(), fingerprint)) {
+      throw IntakeException.of(
+          IntakeException.Reason.IDEMPOTENCY_KEY_REUSED,
+          "This idempotency key was used for a different complaint; use a new key for a new"
+              + " complaint.");
+    }
+    return Optional.of(new Filing(false, c, body(c, accessSecret(c.accessSalt(), key))));
+  }
+
+  private static String effectiveKey(ComplaintRequest request, Optional<String> header) {
+    if (header.isPresent()) {
+      List<FieldError> errors = new ArrayList<>();
+      ComplaintRequest.checkIdempotencyKey("Idempotency-Key", header.get(), errors);
+      if (request.idempotencyKey().isPresent()
+          && !request.idempotencyKey().get().equals(header.get())) {
+        errors.add(
+            FieldError.of(
+                "idempotency_key",
+                "idempotency_key differs from the Idempotency-Key header; send one of them."));
+      }
+      if (!errors.isEmpty()) {
+        throw IntakeException.invalid(errors);
+      }
+      return header.get();
+    }
+    return request
+        .idempotencyKey()
+        .orElseGet(() -> "derived:" + HexFormat.of().formatHex(request.fingerprint()));
+  }
+
+  /** Lower-case hex SHA-256 of the domain-separated key: what {@code cases} stores. */
+  static String keyHash(String key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update("fangxin-idempotency-key\0".getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM.", e);
+    }
+  }
+
+  static String accessSecret(byte[] salt, String key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(salt, "HmacSHA256"));
+      mac.update("fangxin-case-access\0".getBytes(StandardCharsets.UTF_8));
+      byte[] secret = mac.doFinal(key.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM.", e);
+    }
+  }
+
+  /** {@code case_} and 26 base32 characters: 130 random bits. */
+  private String newCaseId() {
+    StringBuilder sb = new StringBuilder("case_");
+    for (int i = 0; i < 26; i++) {
+      sb.append(BASE32.charAt(random.nextInt(32)));
+    }
+    return sb.toString();
+  }
+
+  private static JsonObject body(StoredCase c, String secret) {
+    JsonObject o = new JsonObject();
+    o.addProperty("case_id", c.id());
+    o.addProperty("access_secret", secret);
+    o.addProperty("merchant_id", c.merchantId());
+    o.addProperty("merchant_name", c.receipt().merchantName());
+    o.addProperty("created_at", c.record().createdAt().toString());
+    o.addProperty("deadline_at", c.record().merchantDeadline().toString());
+    o.addProperty("case_url", "/v1/cases/" + c.id());
+    return o;
+  }
+
+  private void count(String outcome) {
+    meters.counter(COMPLAINTS_METER, "outcome", outcome).increment();
+  }
+}

@@ -1,0 +1,390 @@
+package dev.fangxin.gateway.intake;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fangxin.gateway.cases.CaseCodes;
+import dev.fangxin.gateway.cases.ComplaintDetails;
+import dev.fangxin.gateway.cases.StrictJson;
+import dev.fangxin.gateway.intake.IntakeException.FieldError;
+import dev.fangxin.protocol.v1.Complaint;
+import dev.fangxin.protocol.v1.ComplaintCategory;
+import dev.fangxin.protocol.v1.DesiredOutcome;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A consumer's complaint as submitted to {@code POST /v1/complaints}, parsed strictly and
+ * validated: the receipt token, the {@link ComplaintDetails}, and the idempotency key carried in
+ * the body, if any.
+ *
+ * <p><b>JSON</b> ({@code application/json}, UTF-8):
+ *
+ * <pre>{@code
+ * {"receipt_token": "BASE32…", "category": "quality", "desired_outcome": "refund_money",
+ *  "description": "…", "contact": {"phone": "13800138000", "name": "…"},
+ *  "idempotency_key": "…"}
+ * }</pre>
+ *
+ * {@code contact} and {@code idempotency_key} are optional, the rest required. Members are read
+ * with a strict reader: no comments, no unquoted names, no trailing data, no duplicate member, no
+ * member this class does not know; every value must have the right JSON type. Categories and
+ * outcomes are the lower-case codes of {@link ComplaintCategory} and {@link DesiredOutcome} ({@link
+ * CaseCodes}). Every invalid field is reported, not only the first.
+ *
+ * <p><b>Protobuf</b> ({@code application/x-protobuf}): a {@code fangxin.v1.Complaint} whose origin
+ * is {@code receipt_token}; unknown fields are refused like unknown JSON members.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ComplaintRequest {
+  /** Longest token text accepted before decoding (SPEC §6). */
+  public static final int MAX_TOKEN_LENGTH = 410;
+
+  /** Longest idempotency key, in characters (printable ASCII only). */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+
+  private static final Set<String> MEMBERS =
+      Set.of(
+          "receipt_token",
+          "category",
+          "desired_outcome",
+          "description",
+          "contact",
+          "idempotency_key");
+  private static final Set<String> CONTACT_MEMBERS = Set.of("phone", "name");
+
+  private final String receiptToken;
+  private final ComplaintDetails details;
+  private final String idempotencyKey;
+
+  private ComplaintRequest(String receiptToken, ComplaintDetails details, String idempotencyKey) {
+    this.receiptToken = receiptToken;
+    this.details = details;
+    this.idempotencyKey = idempotencyKey;
+  }
+
+  /**
+   * A request from parts already validated elsewhere.
+   *
+   * @throws IntakeException {@code INVALID_FIELD} if the token text or key is out of range
+   */
+  public static ComplaintRequest of(
+      String receiptToken, ComplaintDetails details, Optional<String> idempotencyKey) {
+    Objects.requireNonNull(receiptToken, "receiptToken == null");
+    Objects.requireNonNull(details, "details == null");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+    List<FieldError> errors = new ArrayList<>();
+    checkToken(receiptToken, errors);
+    idempotencyKey.ifPresent(k -> checkIdempotencyKey("idempotency_key", k, errors));
+    if (!errors.isEmpty()) {
+      throw IntakeException.invalid(errors);
+    }
+    return new ComplaintRequest(receiptToken, details, idempotencyKey.orElse(null));
+  }
+
+  // ------------------------------------------------------------------ JSON
+
+  /**
+   * Parses a JSON body.
+   *
+   * @throws IntakeException {@code MALFORMED_BODY} (400) if it is not UTF-8 JSON holding one
+   *     object; {@code INVALID_FIELD} (422) listing every missing, unknown or invalid member
+   */
+  public static ComplaintRequest fromJson(byte[] body) {
+    Objects.requireNonNull(body, "body == null");
+    JsonObject root = parseObject(body);
+    List<FieldError> errors = new ArrayList<>();
+    for (String name : root.keySet()) {
+      if (!MEMBERS.contains(name)) {
+        errors.add(FieldError.of(name, name + " is not a member of a complaint."));
+      }
+    }
+    String token = string(root, "receipt_token", true, errors);
+    String category = string(root, "category", true, errors);
+    String outcome = string(root, "desired_outcome", true, errors);
+    String description = string(root, "description", true, errors);
+    String key = string(root, "idempotency_key", false, errors);
+    String phone = null;
+    String name = null;
+    JsonElement contact = root.get("contact");
+    if (contact != null) {
+      if (!contact.isJsonObject()) {
+        errors.add(FieldError.of("contact", "contact must be an object {\"phone\", \"name\"}."));
+      } else {
+        JsonObject c = contact.getAsJsonObject();
+        for (String member : c.keySet()) {
+          if (!CONTACT_MEMBERS.contains(member)) {
+            errors.add(
+                FieldError.of(
+                    "contact." + member, "contact." + member + " is not a member of a contact."));
+          }
+        }
+        phone = string(c, "phone", "contact.phone", true, errors);
+        name = string(c, "name", "contact.name", false, errors);
+      }
+    }
+    return build(token, category, outcome, description, phone, name, key, errors);
+  }
+
+  private static ComplaintRequest build(
+      String token,
+      String category,
+      String outcome,
+      String description,
+      String phone,
+      String name,
+      String key,
+      List<FieldError> errors) {
+    ComplaintCategory c = null;
+    if (category != null) {
+      c = CaseCodes.parseCategory(category).orElse(null);
+      if (c == null) {
+        errors.add(
+            FieldError.of(
+                "category",
+                "category must be one of quality, safety, measurement, price, service,"
+                    + " not_as_described, not_delivered, billing, other."));
+      }
+    }
+    DesiredOutcome o = null;
+    if (outcome != null) {
+      o = CaseCodes.parseOutcome(outcome).orElse(null);
+      if (o == null) {
+        errors.add(
+            FieldError.of(
+                "desired_outcome",
+                "desired_outcome must be one of refund_money, return_goods, exchange, repair,"
+                    + " compensation, apology, other."));
+      }
+    }
+    if (description != null) {
+      ComplaintDetails.descriptionProblem(description)
+          .ifPresent(p -> errors.add(FieldError.of("description", p)));
+    }
+    if (phone != null) {
+      ComplaintDetails.phoneProblem(phone)
+          .ifPresent(p -> errors.add(FieldError.of("contact.phone", p)));
+    }
+    if (name != null) {
+      ComplaintDetails.nameProblem(name)
+          .ifPresent(p -> errors.add(FieldError.of("contact.name", p)));
+    }
+    if (token != null) {
+      checkToken(token, errors);
+    }
+    if (key != null) {
+      checkIdempotencyKey("idempotency_key", key, errors);
+    }
+    if (!errors.isEmpty()) {
+      throw IntakeException.invalid(errors);
+    }
+    ComplaintDetails details =
+        ComplaintDetails.of(
+            c, o, description, Optional.ofNullable(phone), Optional.ofNullable(name));
+    return new ComplaintRequest(token, details, key);
+  }
+
+  private static String string(JsonObject o, String member, boolean required, List<FieldError> e) {
+    return string(o, member, member, required, e);
+  }
+
+  private static String string(
+      JsonObject o, String member, String field, boolean required, List<FieldError> errors) {
+    JsonElement v = o.get(member);
+    if (v == null) {
+      if (required) {
+        errors.add(FieldError.of(field, field + " is required."));
+      }
+      return null;
+    }
+    if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+      errors.add(FieldError.of(field, field + " must be a string."));
+      return null;
+    }
+    return v.getAsString();
+  }
+
+  private static void checkToken(String token, List<FieldError> errors) {
+    if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+      errors.add(
+          FieldError.of(
+              "receipt_token",
+              "receipt_token must be 1 to "
+                  + MAX_TOKEN_LENGTH
+                  + " characters (the base32 text after /D/), got "
+                  + token.length()
+                  + "."));
+    }
+  }
+
+  /** Adds an error unless {@code key} is 1 to 128 printable ASCII characters. */
+  static void checkIdempotencyKey(String field, String key, List<FieldError> errors) {
+    boolean ok = !key.isEmpty() && key.length() <= MAX_IDEMPOTENCY_KEY_LENGTH;
+    for (int i = 0; ok && i < key.length(); i++) {
+      char ch = key.charAt(i);
+      ok = ch >= 0x21 && ch <= 0x7e;
+    }
+    if (!ok) {
+      errors.add(
+          FieldError.of(
+              field,
+              field
+                  + " must be 1 to "
+                  + MAX_IDEMPOTENCY_KEY_LENGTH
+                  + " printable ASCII characters without spaces."));
+    }
+  }
+
+  private static JsonObject parseObject(byte[] body) {
+    try {
+      return StrictJson.parseObject(body);
+    } catch (StrictJson.DuplicateMemberException e) {
+      throw IntakeException.invalid(List.of(FieldError.of(e.field(), e.getMessage())));
+    } catch (StrictJson.MalformedException e) {
+      throw IntakeException.of(IntakeException.Reason.MALFORMED_BODY, e.getMessage());
+    }
+  }
+
+  // ------------------------------------------------------------------ protobuf
+
+  /**
+   * Parses a binary {@code fangxin.v1.Complaint}.
+   *
+   * @throws IntakeException {@code MALFORMED_BODY} if the bytes are not such a message; {@code
+   *     INVALID_FIELD} listing every invalid field (including an origin other than {@code
+   *     receipt_token} and fields this version does not know)
+   */
+  public static ComplaintRequest fromProto(byte[] body) {
+    Objects.requireNonNull(body, "body == null");
+    Complaint c;
+    try {
+      c = Complaint.parseFrom(body);
+    } catch (InvalidProtocolBufferException e) {
+      throw IntakeException.of(
+          IntakeException.Reason.MALFORMED_BODY,
+          "The body is not a fangxin.v1.Complaint: " + e.getMessage());
+    }
+    List<FieldError> errors = new ArrayList<>();
+    for (int number : c.getUnknownFields().asMap().keySet()) {
+      errors.add(
+          FieldError.of(
+              "field " + number, "field number " + number + " is not a field of a Complaint."));
+    }
+    String token = null;
+    switch (c.getOriginCase()) {
+      case RECEIPT_TOKEN:
+        token = c.getReceiptToken();
+        break;
+      case ORIGIN_NOT_SET:
+        errors.add(FieldError.of("receipt_token", "receipt_token is required."));
+        break;
+      default:
+        errors.add(
+            FieldError.of(
+                c.getOriginCase().name().toLowerCase(Locale.ROOT),
+                "only the receipt_token origin is accepted here, not "
+                    + c.getOriginCase().name().toLowerCase(Locale.ROOT)
+                    + "."));
+    }
+    String category = null;
+    if (c.getCategory() == ComplaintCategory.COMPLAINT_CATEGORY_UNSPECIFIED) {
+      errors.add(FieldError.of("category", "category is required."));
+    } else if (c.getCategory() == ComplaintCategory.UNRECOGNIZED) {
+      errors.add(FieldError.of("category", "category " + c.getCategoryValue() + " is not known."));
+    } else {
+      category = CaseCodes.category(c.getCategory());
+    }
+    String outcome = null;
+    if (c.getDesiredOutcome() == DesiredOutcome.DESIRED_OUTCOME_UNSPECIFIED) {
+      errors.add(FieldError.of("desired_outcome", "desired_outcome is required."));
+    } else if (c.getDesiredOutcome() == DesiredOutcome.UNRECOGNIZED) {
+      errors.add(
+          FieldError.of(
+              "desired_outcome",
+              "desired_outcome " + c.getDesiredOutcomeValue() + " is not known."));
+    } else {
+      outcome = CaseCodes.outcome(c.getDesiredOutcome());
+    }
+    String description = c.getDescription();
+    if (description.isEmpty()) {
+      errors.add(FieldError.of("description", "description is required."));
+      description = null;
+    }
+    String phone = null;
+    String name = null;
+    if (c.hasContact()) {
+      if (!c.getContact().getUnknownFields().asMap().isEmpty()) {
+        errors.add(FieldError.of("contact", "contact has fields this version does not know."));
+      }
+      phone = c.getContact().getPhone();
+      if (phone.isEmpty()) {
+        errors.add(FieldError.of("contact.phone", "contact.phone is required."));
+        phone = null;
+      }
+      name = c.getContact().getName().isEmpty() ? null : c.getContact().getName();
+    }
+    String key = c.getIdempotencyKey().isEmpty() ? null : c.getIdempotencyKey();
+    return build(token, category, outcome, description, phone, name, key, errors);
+  }
+
+  // ------------------------------------------------------------------ values
+
+  /** The token text as submitted. */
+  public String receiptToken() {
+    return receiptToken;
+  }
+
+  /** The complaint. */
+  public ComplaintDetails details() {
+    return details;
+  }
+
+  /** The idempotency key given in the body, if any. */
+  public Optional<String> idempotencyKey() {
+    return Optional.ofNullable(idempotencyKey);
+  }
+
+  /**
+   * SHA-256 of the canonical request: the token in upper case and the complaint's JSON form, so the
+   * same complaint sent as JSON or protobuf, in any token letter case, has the same fingerprint.
+   * The idempotency key is not part of it.
+   */
+  public byte[] fingerprint() {
+    JsonObject canonical = new JsonObject();
+    canonical.addProperty("receipt_token", receiptToken.toUpperCase(Locale.ROOT));
+    canonical.add("complaint", details.toJson());
+    try {
+      return MessageDigest.getInstance("SHA-256")
+          .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM.", e);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ComplaintRequest
+        && ((ComplaintRequest) o).receiptToken.equals(receiptToken)
+        && ((ComplaintRequest) o).details.equals(details)
+        && Objects.equals(((ComplaintRequest) o).idempotencyKey, idempotencyKey);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(receiptToken, details, idempotencyKey);
+  }
+
+  /** Never the token, description or contact. */
+  @Override
+  public String toString() {
+    return "ComplaintRequest{" + details + "}";
+  }
+}

@@ -1,0 +1,139 @@
+package dev.fangxin.gateway.intake;
+
+import dev.fangxin.core.link.DisputeLink;
+import dev.fangxin.core.token.DisputeClaim;
+import dev.fangxin.core.token.DisputeToken;
+import dev.fangxin.core.token.TokenException;
+import dev.fangxin.gateway.cases.ReceiptSummary;
+import dev.fangxin.gateway.registry.Merchant;
+import dev.fangxin.gateway.registry.RegisteredKey;
+import dev.fangxin.gateway.registry.Registry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Turns the token text of a dispute link into a verified {@link ReceiptSummary}: decodes the token
+ * (protocol/SPEC.md §5–6), finds the registered key by the claim's key ID, verifies the signature,
+ * refuses receipts signed at or after the key's revocation, and resolves the merchant through the
+ * binding of the key's payment tool valid at the receipt's time — so a tool re-bound to another
+ * merchant still routes old receipts to the merchant that took the payment.
+ *
+ * <p>Checks run in this order and the first failure is thrown as an {@link IntakeException}: {@code
+ * intake.token_malformed} (with the core {@code token_reason}), {@code intake.unknown_key}, {@code
+ * intake.bad_signature}, {@code intake.token_revoked}, {@code intake.unknown_tool}, {@code
+ * intake.no_merchant}. Each failure increments {@value #FAILURES_METER} tagged with {@code reason}
+ * (the code). Reads the registry only; thread-safe.
+ */
+public final class ReceiptVerifier {
+  /** Meter: verification failures, tagged {@code reason}. */
+  public static final String FAILURES_METER = "fangxin.intake.verification.failures";
+
+  private final Registry registry;
+  private final MeterRegistry meters;
+
+  private ReceiptVerifier(Registry registry, MeterRegistry meters) {
+    this.registry = registry;
+    this.meters = meters;
+  }
+
+  /** A verifier over {@code registry}, counting failures in {@code meters}. */
+  public static ReceiptVerifier create(Registry registry, MeterRegistry meters) {
+    return new ReceiptVerifier(
+        Objects.requireNonNull(registry, "registry == null"),
+        Objects.requireNonNull(meters, "meters == null"));
+  }
+
+  /**
+   * Verifies {@code tokenText} (the part of a dispute link after {@code /D/}, any letter case).
+   *
+   * @throws IntakeException as described in the class comment
+   */
+  public ReceiptSummary verify(String tokenText) {
+    Objects.requireNonNull(tokenText, "tokenText == null");
+    try {
+      return verifyOrThrow(tokenText);
+    } catch (IntakeException e) {
+      meters.counter(FAILURES_METER, "reason", e.reason()).increment();
+      throw e;
+    }
+  }
+
+  private ReceiptSummary verifyOrThrow(String tokenText) {
+    DisputeToken token;
+    try {
+      token = DisputeLink.decodeToken(tokenText);
+    } catch (TokenException e) {
+      throw IntakeException.token(
+          IntakeException.Reason.TOKEN_MALFORMED,
+          "The dispute token is not well-formed: " + e.getMessage() + ".",
+          e.reason(),
+          e);
+    }
+    DisputeClaim claim = token.claim();
+    RegisteredKey key =
+        registry
+            .key(claim.keyId())
+            .orElseThrow(
+                () ->
+                    IntakeException.of(
+                        IntakeException.Reason.UNKNOWN_KEY,
+                        "No terminal key "
+                            + claim.keyId().toHex()
+                            + " is registered; the receipt cannot be verified."));
+    try {
+      token.verify(key.publicKey());
+    } catch (TokenException e) {
+      throw IntakeException.token(
+          IntakeException.Reason.BAD_SIGNATURE,
+          "The dispute token's signature does not verify with key "
+              + claim.keyId().toHex()
+              + "; it was altered or forged.",
+          e.reason(),
+          e);
+    }
+    if (!key.validAt(claim.issuedAt())) {
+      throw IntakeException.of(
+          IntakeException.Reason.TOKEN_REVOKED,
+          "Key "
+              + claim.keyId().toHex()
+              + " was revoked at "
+              + key.revokedAt().orElseThrow()
+              + "; receipts it signed from then on (this one claims "
+              + claim.issuedAt()
+              + ") are refused.");
+    }
+    if (registry.tool(key.toolId()).isEmpty()) {
+      throw IntakeException.of(
+          IntakeException.Reason.UNKNOWN_TOOL,
+          "Key "
+              + claim.keyId().toHex()
+              + " names payment tool "
+              + key.toolId()
+              + ", which is"
+              + " not registered.");
+    }
+    Optional<Merchant> merchant =
+        registry.merchantAt(key.toolId(), claim.issuedAt()).flatMap(registry::merchant);
+    if (merchant.isEmpty()) {
+      throw IntakeException.of(
+          IntakeException.Reason.NO_MERCHANT,
+          "Payment tool "
+              + key.toolId()
+              + " was bound to no merchant at "
+              + claim.issuedAt()
+              + ", when the receipt was signed.");
+    }
+    Merchant m = merchant.get();
+    return ReceiptSummary.of(
+        claim.keyId(),
+        claim.sequence(),
+        claim.type(),
+        claim.amount(),
+        claim.issuedAt(),
+        key.toolId(),
+        m.id(),
+        m.name(),
+        m.timeZone());
+  }
+}
