@@ -34,6 +34,9 @@ import picocli.CommandLine.Model.OptionSpec;
     subcommands = {GatewayCommand.Serve.class},
     footer = {
       "",
+      "Secrets (store.password, tls.private-key-password, regulator.secret) have no flag:",
+      "set FANGXIN_STORE_PASSWORD and the like, or put them in the --config file.",
+      "",
       "Examples:",
       "  fangxin gateway",
       "  fangxin gateway --port 8443 --tls-cert-chain chain.pem --tls-private-key key.pem",
@@ -72,6 +75,9 @@ final class GatewayCommand implements Callable<Integer> {
 
   private static void add(CommandSpec spec) {
     for (ConfigKey key : GatewayConfig.keys()) {
+      if (key.flag().isEmpty()) {
+        continue; // a secret: environment or file only, never in a process list
+      }
       String def = key.defaultValue().isEmpty() ? "none" : key.defaultValue();
       spec.addOption(
           OptionSpec.builder(key.flag())
@@ -94,7 +100,7 @@ final class GatewayCommand implements Callable<Integer> {
     Map<String, String> flags = new LinkedHashMap<>();
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     for (ConfigKey key : GatewayConfig.keys()) {
-      if (parsed.hasMatchedOption(key.flag())) {
+      if (!key.flag().isEmpty() && parsed.hasMatchedOption(key.flag())) {
         flags.put(key.name(), parsed.matchedOptionValue(key.flag(), ""));
       }
     }

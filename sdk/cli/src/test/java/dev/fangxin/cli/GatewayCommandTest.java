@@ -70,7 +70,9 @@ class GatewayCommandTest {
         .contains("--store-url=VALUE")
         .contains("FANGXIN_STORE_URL")
         .contains("--tls-cert-chain=VALUE")
-        .contains("--config=VALUE");
+        .contains("--config=VALUE")
+        .doesNotContain("--store-password")
+        .doesNotContain("--regulator-secret");
   }
 
   @Test
@@ -81,9 +83,7 @@ class GatewayCommandTest {
             "--port",
             "0",
             "--store-url",
-            "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2",
-            "--store-password",
-            "hunter2");
+            "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2&password=hunter2");
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err())
         .startsWith("gateway: Could not connect to the store at")

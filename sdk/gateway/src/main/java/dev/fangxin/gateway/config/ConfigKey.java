@@ -44,7 +44,10 @@ public final class ConfigKey {
     return "FANGXIN_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  /** The command-line flag of {@code fangxin gateway}, such as {@code --port}. */
+  /**
+   * The command-line flag of {@code fangxin gateway}, such as {@code --port}; empty for secrets,
+   * which come from the environment or the file only.
+   */
   public String flag() {
     return flag;
   }

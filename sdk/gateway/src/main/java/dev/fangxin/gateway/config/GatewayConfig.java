@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  * base URL, store URL) and is a bad value for the others. Relative paths are resolved against the
  * working directory.
  *
+ * <p>Secrets ({@code store.password}, {@code tls.private-key-password}, {@code regulator.secret})
+ * have no command-line flag, so they never show in a process list: give them in the environment or
+ * the file (or in code through {@code flags}, reported as {@code setting <key>}).
+ *
  * <p><b>Errors.</b> Every bad value is a {@link ConfigException} naming the key, the source and
  * what was expected; secrets are never repeated. The keys are {@link #keys()}; the reference table
  * in {@code sdk/gateway/README.md} is {@link #referenceTable()}.
@@ -168,7 +172,7 @@ public final class GatewayConfig {
         optionalPath());
     def(
         "tls.private-key-password",
-        "--tls-private-key-password",
+        "",
         "",
         "empty, or the password of an encrypted PKCS#8 key",
         "Password of an encrypted private key.",
@@ -193,7 +197,7 @@ public final class GatewayConfig {
         nonBlank());
     def(
         "store.password",
-        "--store-password",
+        "",
         "",
         "the database password (may be empty)",
         "Database password.",
@@ -273,7 +277,7 @@ public final class GatewayConfig {
         httpUrl());
     def(
         "regulator.secret",
-        "--regulator-secret",
+        "",
         "",
         "empty, or whsec_ followed by the base64 of 24 to 64 bytes",
         "Signing secret of the regulator sink (required with regulator.url).",
@@ -358,7 +362,9 @@ public final class GatewayConfig {
       String env = d.key.environmentVariable();
       if (flags.containsKey(d.key.name())) {
         raw.put(d.key.name(), flags.get(d.key.name()));
-        sources.put(d.key.name(), "flag " + d.key.flag());
+        sources.put(
+            d.key.name(),
+            d.key.flag().isEmpty() ? "setting " + d.key.name() : "flag " + d.key.flag());
       } else if (environment.containsKey(env)) {
         raw.put(d.key.name(), environment.get(env));
         sources.put(d.key.name(), "environment variable " + env);
@@ -464,9 +470,9 @@ public final class GatewayConfig {
           .append(k.name())
           .append("` | `")
           .append(k.environmentVariable())
-          .append("` | `")
-          .append(k.flag())
           .append("` | ")
+          .append(k.flag().isEmpty() ? "(none: secret)" : "`" + k.flag() + "`")
+          .append(" | ")
           .append(k.defaultValue().isEmpty() ? "(none)" : "`" + k.defaultValue() + "`")
           .append(" | ")
           .append(k.meaning().replace("|", "\\|"))

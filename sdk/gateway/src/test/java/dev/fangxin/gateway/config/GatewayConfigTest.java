@@ -313,7 +313,7 @@ class GatewayConfigTest {
             () -> GatewayConfig.load(Map.of("tls.private-key-password", "hunter2"), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "tls.private-key-password is set (from flag --tls-private-key-password) but TLS is"
+            "tls.private-key-password is set (from setting tls.private-key-password) but TLS is"
                 + " off; expected tls.cert-chain and tls.private-key with it.")
         .hasMessageNotContaining("hunter2");
     GatewayConfig on =
@@ -350,7 +350,7 @@ class GatewayConfigTest {
               assertThat(e.key()).isEqualTo("regulator.secret");
             })
         .hasMessage(
-            "Invalid value for regulator.secret from flag --regulator-secret (value hidden);"
+            "Invalid value for regulator.secret from setting regulator.secret (value hidden);"
                 + " expected empty, or whsec_ followed by the base64 of 24 to 64 bytes.");
     GatewayConfig c =
         GatewayConfig.load(
@@ -363,7 +363,14 @@ class GatewayConfigTest {
 
   @Test
   void everyKeyHasAnEnvironmentVariableAndAFlagOfItsOwn() {
-    assertThat(GatewayConfig.keys()).extracting(ConfigKey::flag).doesNotHaveDuplicates();
+    assertThat(GatewayConfig.keys())
+        .filteredOn(k -> !k.secret())
+        .extracting(ConfigKey::flag)
+        .doesNotHaveDuplicates()
+        .allMatch(f -> f.matches("--[a-z][a-z-]+"));
+    assertThat(GatewayConfig.keys())
+        .filteredOn(ConfigKey::secret)
+        .allMatch(k -> k.flag().isEmpty());
     assertThat(GatewayConfig.keys())
         .extracting(ConfigKey::environmentVariable)
         .doesNotHaveDuplicates()
@@ -379,7 +386,8 @@ class GatewayConfigTest {
     // The documented defaults are the values load() uses; each must satisfy its own rule.
     for (ConfigKey k : GatewayConfig.keys()) {
       GatewayConfig c = GatewayConfig.load(Map.of(k.name(), k.defaultValue()), Map.of());
-      assertThat(c.source(k.name())).isEqualTo("flag " + k.flag());
+      assertThat(c.source(k.name()))
+          .isEqualTo(k.secret() ? "setting " + k.name() : "flag " + k.flag());
     }
   }
 
@@ -402,6 +410,7 @@ class GatewayConfigTest {
     if (Boolean.getBoolean("fangxin.regenerateDocs")) {
       text = text.substring(0, b + begin.length()) + table + text.substring(e);
       Files.writeString(readme, text, StandardCharsets.UTF_8);
+      e = text.indexOf(end);
     }
     assertThat(text.substring(b + begin.length(), e)).isEqualTo(table);
   }
