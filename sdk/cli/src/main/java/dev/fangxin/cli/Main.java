@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
     name = "fangxin",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Signs POS transactions and prints dispute links into receipt QR codes.",
+    description =
+        "Signs POS transactions, prints dispute links into receipt QR codes, and runs the"
+            + " dispute gateway.",
     subcommands = {
       KeygenCommand.class,
       SignCommand.class,
@@ -22,6 +24,7 @@ import picocli.CommandLine.Command;
       JournalCommand.class,
       ReceiptCommand.class,
       DemoCommand.class,
+      GatewayCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -45,6 +48,7 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit status; used by {@link #main} and by tests. */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
+    GatewayCommand.addConfigOptions(cli.getSubcommands().get("gateway"));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

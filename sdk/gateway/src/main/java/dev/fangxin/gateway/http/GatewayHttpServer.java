@@ -14,6 +14,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -29,13 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The gateway's HTTP/1.1 server on Netty.
  *
- * <p>Pipeline, one job per handler: {@link RequestDeadlineHandler} (408 when a started request does
- * not complete within {@link HttpServerConfig#readTimeout()}), {@link HttpServerCodec} (request
- * line and header limits), {@link ResponseHeadersHandler} (Content-Length, {@code Cache-Control:
- * no-store}, {@code X-Content-Type-Options: nosniff} on every response), {@link IdleStateHandler} +
- * {@link IdleCloseHandler} (close idle connections), {@link ProblemAggregator} (body limit, 413),
- * {@link MalformedRequestHandler} (431/414/400 for undecodable requests), {@link RouteDispatcher}
- * (routing and keep-alive; handlers run on a bounded worker pool, never on the event loop).
+ * <p>Pipeline, one job per handler: with {@link HttpServerConfig#tls()}, an {@link SslHandler}
+ * first (handshake within the read timeout; a plaintext request to a TLS port is closed without an
+ * answer), then {@link RequestDeadlineHandler} (408 when a started request does not complete within
+ * {@link HttpServerConfig#readTimeout()}), {@link HttpServerCodec} (request line and header
+ * limits), {@link ResponseHeadersHandler} (Content-Length, {@code Cache-Control: no-store}, {@code
+ * X-Content-Type-Options: nosniff} on every response), {@link IdleStateHandler} + {@link
+ * IdleCloseHandler} (close idle connections), {@link ProblemAggregator} (body limit, 413), {@link
+ * MalformedRequestHandler} (431/414/400 for undecodable requests), {@link RouteDispatcher} (routing
+ * and keep-alive; handlers run on a bounded worker pool, never on the event loop).
  *
  * <p>Every error is an RFC 9457 {@code application/problem+json} body whose {@code type} is {@code
  * https://fangxin.dev/problems/<code>}: {@code http.not_found} (404), {@code
@@ -68,6 +72,7 @@ public final class GatewayHttpServer implements AutoCloseable {
   private EventLoopGroup io;
   private ThreadPoolExecutor workers;
   private Channel serverChannel;
+  private SslContext sslContext;
   private boolean started;
   private boolean closed;
   private volatile int boundPort = -1;
@@ -149,6 +154,14 @@ public final class GatewayHttpServer implements AutoCloseable {
                 + (closed ? "closed." : "started."));
       }
       started = true;
+      if (config.tls().isPresent()) {
+        try {
+          sslContext = config.tls().get().newServerContext();
+        } catch (HttpException e) {
+          closed = true;
+          throw e;
+        }
+      }
       boss = new MultiThreadIoEventLoopGroup(1, threads("boss"), NioIoHandler.newFactory());
       io = new MultiThreadIoEventLoopGroup(0, threads("io"), NioIoHandler.newFactory());
       workers =
@@ -198,6 +211,11 @@ public final class GatewayHttpServer implements AutoCloseable {
             .setMaxHeaderSize(config.maxHeaderSize())
             .setMaxChunkSize(8192);
     long idleMillis = config.idleTimeout().toMillis();
+    if (sslContext != null) {
+      SslHandler ssl = sslContext.newHandler(p.channel().alloc());
+      ssl.setHandshakeTimeoutMillis(config.readTimeout().toMillis());
+      p.addLast("tls", ssl);
+    }
     p.addLast("deadline", new RequestDeadlineHandler(config.readTimeout()));
     p.addLast("codec", new HttpServerCodec(decoder));
     p.addLast("headers", ResponseHeadersHandler.INSTANCE);
@@ -215,6 +233,11 @@ public final class GatewayHttpServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** {@code "https"} when the server speaks TLS, else {@code "http"}. */
+  public String scheme() {
+    return config.tls().isPresent() ? "https" : "http";
   }
 
   /**

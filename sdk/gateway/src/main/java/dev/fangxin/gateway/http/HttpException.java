@@ -19,7 +19,9 @@ public final class HttpException extends FangxinException {
     /** Two routes share a method and a pattern shape. */
     DUPLICATE_ROUTE("http.duplicate_route"),
     /** The server could not bind, or was started twice or after close. */
-    START_FAILED("http.start_failed");
+    START_FAILED("http.start_failed"),
+    /** The TLS certificate chain or private key could not be loaded. */
+    TLS_FAILED("http.tls_failed");
 
     private final String code;
 

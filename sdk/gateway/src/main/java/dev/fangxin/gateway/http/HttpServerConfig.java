@@ -2,6 +2,7 @@ package dev.fangxin.gateway.http;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Immutable settings for a {@link GatewayHttpServer}. Build with {@link #builder()}; every value
@@ -22,6 +23,7 @@ import java.util.Objects;
  *   <tr><td>workerThreads</td><td>4 threads for route handlers</td></tr>
  *   <tr><td>maxPendingRequests</td><td>256 requests queued for the workers</td></tr>
  *   <tr><td>shutdownTimeout</td><td>10 s for in-flight requests during {@code close()}</td></tr>
+ *   <tr><td>tls</td><td>none: plain HTTP; see {@link TlsConfig}</td></tr>
  * </table>
  */
 public final class HttpServerConfig {
@@ -35,6 +37,7 @@ public final class HttpServerConfig {
   private final int workerThreads;
   private final int maxPendingRequests;
   private final Duration shutdownTimeout;
+  private final TlsConfig tls;
 
   private HttpServerConfig(Builder b) {
     this.host = b.host;
@@ -47,6 +50,7 @@ public final class HttpServerConfig {
     this.workerThreads = b.workerThreads;
     this.maxPendingRequests = b.maxPendingRequests;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.tls = b.tls;
   }
 
   /** A builder holding the defaults listed on this class. */
@@ -109,6 +113,28 @@ public final class HttpServerConfig {
     return shutdownTimeout;
   }
 
+  /** TLS settings when the server speaks HTTPS; empty for plain HTTP (the default). */
+  public Optional<TlsConfig> tls() {
+    return Optional.ofNullable(tls);
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.maxInitialLineLength = maxInitialLineLength;
+    b.maxHeaderSize = maxHeaderSize;
+    b.maxBodySize = maxBodySize;
+    b.idleTimeout = idleTimeout;
+    b.readTimeout = readTimeout;
+    b.workerThreads = workerThreads;
+    b.maxPendingRequests = maxPendingRequests;
+    b.shutdownTimeout = shutdownTimeout;
+    b.tls = tls;
+    return b;
+  }
+
   /** Collects settings for {@link HttpServerConfig}. Not thread-safe. */
   public static final class Builder {
     private String host = "127.0.0.1";
@@ -121,8 +147,18 @@ public final class HttpServerConfig {
     private int workerThreads = 4;
     private int maxPendingRequests = 256;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private TlsConfig tls;
 
     private Builder() {}
+
+    /**
+     * Serves HTTPS with {@code tls}, or plain HTTP when {@code null} (the default). The TLS
+     * handshake must complete within the read timeout.
+     */
+    public Builder tls(TlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
 
     /** Sets the bind address (default {@code 127.0.0.1}). */
     public Builder host(String host) {
@@ -241,6 +277,8 @@ public final class HttpServerConfig {
         + idleTimeout
         + ", workerThreads="
         + workerThreads
+        + ", tls="
+        + (tls == null ? "off" : tls)
         + "}";
   }
 
@@ -264,6 +302,7 @@ public final class HttpServerConfig {
         && readTimeout.equals(c.readTimeout)
         && workerThreads == c.workerThreads
         && maxPendingRequests == c.maxPendingRequests
-        && shutdownTimeout.equals(c.shutdownTimeout);
+        && shutdownTimeout.equals(c.shutdownTimeout)
+        && Objects.equals(tls, c.tls);
   }
 }
