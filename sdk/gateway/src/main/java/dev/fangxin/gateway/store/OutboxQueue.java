@@ -28,7 +28,8 @@ import java.util.Set;
  * come, and it is unclaimed or its lease has lapsed.
  *
  * <p><b>Delivery semantics.</b> At least once: a worker that stalls past its lease may deliver a
- * row that another worker has claimed again. Receivers de-duplicate by {@link OutboxItem#id()}.
+ * row that another worker has claimed again. Receivers de-duplicate by {@link
+ * OutboxItem#webhookId()}, which replays keep.
  * {@link #markDelivered} and {@link #reschedule} do not check who holds the claim for that reason.
  *
  * <p>Times are stored as whole UTC epoch seconds; instants are truncated, leases rounded up. Safe
