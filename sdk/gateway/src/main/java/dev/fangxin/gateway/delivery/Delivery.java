@@ -447,6 +447,13 @@ public final class Delivery implements AutoCloseable {
                   + "; not sent"),
           Optional.empty(),
           null);
+      // A probe may have resumed the endpoint while this fast failure was recorded, after the
+      // resume made pending rows due: then this row must not wait out its backoff.
+      Instant now = clock.instant();
+      if (endpoints.current(merchantId, now).map(e -> !e.paused()).orElse(false)
+          && store.outbox().expedite(item.id(), now)) {
+        wake();
+      }
       return;
     }
     if (endpoint.secrets().isEmpty() && endpoint.signingKey().isEmpty()) {

@@ -29,8 +29,8 @@ import java.util.Set;
  *
  * <p><b>Delivery semantics.</b> At least once: a worker that stalls past its lease may deliver a
  * row that another worker has claimed again. Receivers de-duplicate by {@link
- * OutboxItem#webhookId()}, which replays keep.
- * {@link #markDelivered} and {@link #reschedule} do not check who holds the claim for that reason.
+ * OutboxItem#webhookId()}, which replays keep. {@link #markDelivered} and {@link #reschedule} do
+ * not check who holds the claim for that reason.
  *
  * <p>Times are stored as whole UTC epoch seconds; instants are truncated, leases rounded up. Safe
  * to use from many threads and from many gateway nodes sharing one PostgreSQL database.
@@ -520,6 +520,29 @@ public final class OutboxQueue {
             requireOne(update.executeUpdate(), id);
           }
           return first;
+        });
+  }
+
+  /**
+   * Makes row {@code id} due at {@code now} if it is pending and due later; otherwise does nothing.
+   * Delivery uses it when an endpoint resumes while a row's fast failure was being recorded.
+   *
+   * @return whether the row was made due
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public boolean expedite(long id, Instant now) {
+    Objects.requireNonNull(now, "now == null");
+    return store.inTransaction(
+        tx -> {
+          try (PreparedStatement update =
+              tx.prepareStatement(
+                  "UPDATE outbox SET due_at = ? WHERE id = ? AND delivered_at IS NULL"
+                      + " AND dead_at IS NULL AND due_at > ?")) {
+            update.setLong(1, now.getEpochSecond());
+            update.setLong(2, id);
+            update.setLong(3, now.getEpochSecond());
+            return update.executeUpdate() == 1;
+          }
         });
   }
 
