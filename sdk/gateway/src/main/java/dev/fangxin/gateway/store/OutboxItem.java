@@ -156,7 +156,7 @@ public final class OutboxItem {
     return dueAt;
   }
 
-  /** Delivery attempts recorded so far through {@link OutboxQueue#reschedule}. */
+  /** Delivery attempts recorded so far (by {@link OutboxQueue#reschedule} or {@code record*}). */
   public int attempts() {
     return attempts;
   }

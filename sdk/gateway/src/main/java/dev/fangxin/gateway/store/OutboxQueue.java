@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The transactional outbox: events written in the same transaction as the state they announce, and
@@ -26,8 +28,9 @@ import java.util.Objects;
  * come, and it is unclaimed or its lease has lapsed.
  *
  * <p><b>Delivery semantics.</b> At least once: a worker that stalls past its lease may deliver a
- * row that another worker has claimed again. Receivers de-duplicate by {@link OutboxItem#id()}.
- * {@link #markDelivered} and {@link #reschedule} do not check who holds the claim for that reason.
+ * row that another worker has claimed again. Receivers de-duplicate by {@link
+ * OutboxItem#webhookId()}, which replays keep. {@link #markDelivered} and {@link #reschedule} do
+ * not check who holds the claim for that reason.
  *
  * <p>Times are stored as whole UTC epoch seconds; instants are truncated, leases rounded up. Safe
  * to use from many threads and from many gateway nodes sharing one PostgreSQL database.
@@ -188,6 +191,29 @@ public final class OutboxQueue {
    * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
    */
   public List<OutboxItem> claim(String worker, int max, Instant now, Duration lease) {
+    return claim(worker, max, now, lease, Set.of(), false);
+  }
+
+  /**
+   * As {@link #claim(String, int, Instant, Duration)}, passing over merchant rows of the merchants
+   * in {@code skipMerchants} and, if {@code skipRegulator}, every regulator row. Delivery uses this
+   * to leave the rows of endpoints that are at their concurrency limit to later claims, so that one
+   * busy or stalled endpoint never fills a batch.
+   *
+   * @param skipMerchants at most {@value #MAX_CLAIM} merchant IDs
+   */
+  public List<OutboxItem> claim(
+      String worker,
+      int max,
+      Instant now,
+      Duration lease,
+      Set<String> skipMerchants,
+      boolean skipRegulator) {
+    Objects.requireNonNull(skipMerchants, "skipMerchants == null");
+    if (skipMerchants.size() > MAX_CLAIM) {
+      throw new IllegalArgumentException(
+          "skipMerchants must hold at most " + MAX_CLAIM + " IDs, held " + skipMerchants.size());
+    }
     Objects.requireNonNull(worker, "worker == null");
     Objects.requireNonNull(now, "now == null");
     Objects.requireNonNull(lease, "lease == null");
@@ -205,16 +231,40 @@ public final class OutboxQueue {
     long nowSeconds = now.getEpochSecond();
     long leaseSeconds = lease.getSeconds() + (lease.getNano() > 0 ? 1 : 0);
     long until = nowSeconds + leaseSeconds;
-    return store.inTransaction(tx -> claimIn(tx, worker, max, nowSeconds, until));
+    List<String> skip = List.copyOf(skipMerchants);
+    return store.inTransaction(
+        tx -> claimIn(tx, worker, max, nowSeconds, until, skip, skipRegulator));
   }
 
   private static List<OutboxItem> claimIn(
-      Connection tx, String worker, int max, long now, long until) throws SQLException {
+      Connection tx,
+      String worker,
+      int max,
+      long now,
+      long until,
+      List<String> skipMerchants,
+      boolean skipRegulator)
+      throws SQLException {
     List<OutboxItem> candidates = new ArrayList<>();
-    try (PreparedStatement select = tx.prepareStatement(SELECT_DUE)) {
-      select.setLong(1, now);
-      select.setLong(2, now);
-      select.setInt(3, max);
+    StringBuilder filter = new StringBuilder();
+    if (skipRegulator) {
+      filter.append(" AND target <> 'regulator'");
+    }
+    if (!skipMerchants.isEmpty()) {
+      filter.append(" AND (target = 'regulator' OR merchant_id NOT IN (");
+      filter.append(String.join(", ", java.util.Collections.nCopies(skipMerchants.size(), "?")));
+      filter.append("))");
+    }
+    String sql =
+        filter.length() == 0 ? SELECT_DUE : SELECT_DUE.replace(" ORDER BY", filter + " ORDER BY");
+    try (PreparedStatement select = tx.prepareStatement(sql)) {
+      int i = 1;
+      select.setLong(i++, now);
+      select.setLong(i++, now);
+      for (String m : skipMerchants) {
+        select.setString(i++, m);
+      }
+      select.setInt(i, max);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           candidates.add(
@@ -331,5 +381,400 @@ public final class OutboxQueue {
           StoreException.Reason.OUTBOX_ITEM_NOT_FOUND,
           "There is no outbox row with ID " + id + "; expected one enqueued earlier.");
     }
+  }
+
+  // ---------------------------------------------------------------- attempts
+
+  private static final String RECORD_COLUMNS =
+      "id, webhook_id, target, merchant_id, case_id, event_type, payload, created_at, due_at,"
+          + " attempts, delivered_at, dead_at, last_attempt_at, last_status, last_error, replay_of";
+
+  /**
+   * Gives up the claim {@code worker} holds on row {@code id} without recording an attempt: the row
+   * stays due and the next claim may take it. Does nothing if the row is no longer claimed by
+   * {@code worker}.
+   *
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public void release(long id, String worker) {
+    Objects.requireNonNull(worker, "worker == null");
+    store.inTransaction(
+        tx -> {
+          try (PreparedStatement update =
+              tx.prepareStatement(
+                  "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL"
+                      + " WHERE id = ? AND claimed_by = ?")) {
+            update.setLong(1, id);
+            update.setString(2, worker);
+            update.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Records {@code attempt} on row {@code id} as a delivery: appends it to {@code
+   * delivery_attempts}, counts it, updates the {@code last_*} columns, sets {@code delivered_at} to
+   * the attempt time unless it is already set, and releases the claim, all in one transaction.
+   *
+   * @return true if this call delivered the row, false if it had been delivered before (another
+   *     worker whose lease lapsed, or a replay of the same row)
+   * @throws StoreException {@link StoreException.Reason#OUTBOX_ITEM_NOT_FOUND} if there is no such
+   *     row; {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public boolean recordDelivered(long id, OutboxAttempt attempt) {
+    return recordAttempt(
+        id,
+        attempt,
+        "delivered_at = COALESCE(delivered_at, ?)",
+        attempt.at().getEpochSecond(),
+        Outcome.DELIVERED);
+  }
+
+  /**
+   * Records a failed {@code attempt} on row {@code id} and makes the row due again at {@code
+   * dueAt}, releasing the claim, in one transaction.
+   *
+   * @throws StoreException {@link StoreException.Reason#OUTBOX_ITEM_NOT_FOUND} if there is no such
+   *     row; {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public void recordRetry(long id, OutboxAttempt attempt, Instant dueAt) {
+    Objects.requireNonNull(dueAt, "dueAt == null");
+    recordAttempt(id, attempt, "due_at = ?", dueAt.getEpochSecond(), Outcome.RETRY);
+  }
+
+  /**
+   * Records a failed {@code attempt} on row {@code id} and moves the row to the dead letters at the
+   * attempt's time, releasing the claim, in one transaction. A row delivered in the meantime stays
+   * delivered.
+   *
+   * @return true if this call dead-lettered the row; false if it was already delivered or dead
+   * @throws StoreException {@link StoreException.Reason#OUTBOX_ITEM_NOT_FOUND} if there is no such
+   *     row; {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public boolean recordDead(long id, OutboxAttempt attempt) {
+    return recordAttempt(
+        id,
+        attempt,
+        "dead_at = CASE WHEN delivered_at IS NULL THEN COALESCE(dead_at, ?) ELSE dead_at END",
+        attempt.at().getEpochSecond(),
+        Outcome.DEAD);
+  }
+
+  private enum Outcome {
+    DELIVERED,
+    RETRY,
+    DEAD
+  }
+
+  /** Returns whether the row was pending (DEAD) or undelivered (DELIVERED) before this call. */
+  private boolean recordAttempt(
+      long id, OutboxAttempt attempt, String set, long value, Outcome outcome) {
+    Objects.requireNonNull(attempt, "attempt == null");
+    return store.inTransaction(
+        tx -> {
+          boolean first;
+          try (PreparedStatement lock =
+              tx.prepareStatement(
+                  "SELECT delivered_at, dead_at FROM outbox WHERE id = ? FOR UPDATE")) {
+            lock.setLong(1, id);
+            try (ResultSet row = lock.executeQuery()) {
+              requireOne(row.next() ? 1 : 0, id);
+              boolean delivered = row.getObject(1) != null;
+              boolean dead = row.getObject(2) != null;
+              first = outcome == Outcome.DEAD ? !delivered && !dead : !delivered;
+            }
+          }
+          try (PreparedStatement insert =
+              tx.prepareStatement(
+                  "INSERT INTO delivery_attempts (outbox_id, at, url, status, error, duration_ms)"
+                      + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, id);
+            insert.setLong(2, attempt.at().getEpochSecond());
+            insert.setString(3, attempt.url());
+            if (attempt.status().isPresent()) {
+              insert.setInt(4, attempt.status().getAsInt());
+            } else {
+              insert.setNull(4, Types.INTEGER);
+            }
+            setNullable(insert, 5, attempt.error().orElse(null));
+            insert.setInt(6, (int) Math.min(Integer.MAX_VALUE, attempt.duration().toMillis()));
+            insert.executeUpdate();
+          }
+          try (PreparedStatement update =
+              tx.prepareStatement(
+                  "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?,"
+                      + " last_status = ?, last_error = ?, claimed_by = NULL,"
+                      + " claimed_until = NULL, "
+                      + set
+                      + " WHERE id = ?")) {
+            update.setLong(1, attempt.at().getEpochSecond());
+            if (attempt.status().isPresent()) {
+              update.setInt(2, attempt.status().getAsInt());
+            } else {
+              update.setNull(2, Types.INTEGER);
+            }
+            setNullable(update, 3, attempt.error().orElse(null));
+            update.setLong(4, value);
+            update.setLong(5, id);
+            requireOne(update.executeUpdate(), id);
+          }
+          return first;
+        });
+  }
+
+  /**
+   * Makes row {@code id} due at {@code now} if it is pending and due later; otherwise does nothing.
+   * Delivery uses it when an endpoint resumes while a row's fast failure was being recorded.
+   *
+   * @return whether the row was made due
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public boolean expedite(long id, Instant now) {
+    Objects.requireNonNull(now, "now == null");
+    return store.inTransaction(
+        tx -> {
+          try (PreparedStatement update =
+              tx.prepareStatement(
+                  "UPDATE outbox SET due_at = ? WHERE id = ? AND delivered_at IS NULL"
+                      + " AND dead_at IS NULL AND due_at > ?")) {
+            update.setLong(1, now.getEpochSecond());
+            update.setLong(2, id);
+            update.setLong(3, now.getEpochSecond());
+            return update.executeUpdate() == 1;
+          }
+        });
+  }
+
+  /**
+   * Every attempt recorded for row {@code id}, oldest first.
+   *
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public List<OutboxAttempt> attempts(long id) {
+    return store.inTransaction(
+        tx -> {
+          List<OutboxAttempt> out = new ArrayList<>();
+          try (PreparedStatement select =
+              tx.prepareStatement(
+                  "SELECT url, at, duration_ms, status, error FROM delivery_attempts"
+                      + " WHERE outbox_id = ? ORDER BY id")) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                String url = rows.getString(1);
+                Instant at = Instant.ofEpochSecond(rows.getLong(2));
+                Duration took = Duration.ofMillis(rows.getInt(3));
+                int status = rows.getInt(4);
+                boolean hasStatus = !rows.wasNull();
+                String error = rows.getString(5);
+                out.add(
+                    hasStatus
+                        ? OutboxAttempt.response(url, at, took, status, error)
+                        : OutboxAttempt.noResponse(
+                            url, at, took, error == null ? "no response" : error));
+              }
+            }
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /**
+   * The row with {@code id}, if there is one.
+   *
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public Optional<OutboxRecord> find(long id) {
+    List<OutboxRecord> rows =
+        query("SELECT " + RECORD_COLUMNS + " FROM outbox WHERE id = ?", s -> s.setLong(1, id));
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  /**
+   * Every row of case {@code caseId}, replays included, oldest first.
+   *
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public List<OutboxRecord> forCase(String caseId) {
+    Objects.requireNonNull(caseId, "caseId == null");
+    return query(
+        "SELECT " + RECORD_COLUMNS + " FROM outbox WHERE case_id = ? ORDER BY id",
+        s -> s.setString(1, caseId));
+  }
+
+  /**
+   * Every row carrying {@code webhookId}: the original and its replays, oldest first.
+   *
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public List<OutboxRecord> withWebhookId(String webhookId) {
+    Objects.requireNonNull(webhookId, "webhookId == null");
+    return query(
+        "SELECT " + RECORD_COLUMNS + " FROM outbox WHERE webhook_id = ? ORDER BY id",
+        s -> s.setString(1, webhookId));
+  }
+
+  /**
+   * Rows dead-lettered in {@code [from, to)}, oldest death first, at most {@code limit}.
+   *
+   * @param limit 1 to {@value #MAX_CLAIM}
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public List<OutboxRecord> deadBetween(Instant from, Instant to, int limit) {
+    Objects.requireNonNull(from, "from == null");
+    Objects.requireNonNull(to, "to == null");
+    checkLimit(limit);
+    return query(
+        "SELECT "
+            + RECORD_COLUMNS
+            + " FROM outbox WHERE dead_at IS NOT NULL AND dead_at >= ? AND dead_at < ?"
+            + " ORDER BY dead_at, id LIMIT ?",
+        s -> {
+          s.setLong(1, from.getEpochSecond());
+          s.setLong(2, to.getEpochSecond());
+          s.setInt(3, limit);
+        });
+  }
+
+  /**
+   * Original rows (not replays) enqueued in {@code [from, to)}, oldest first, at most {@code
+   * limit}.
+   *
+   * @param limit 1 to {@value #MAX_CLAIM}
+   * @throws StoreException {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public List<OutboxRecord> createdBetween(Instant from, Instant to, int limit) {
+    Objects.requireNonNull(from, "from == null");
+    Objects.requireNonNull(to, "to == null");
+    checkLimit(limit);
+    return query(
+        "SELECT "
+            + RECORD_COLUMNS
+            + " FROM outbox WHERE replay_of IS NULL AND created_at >= ? AND created_at < ?"
+            + " ORDER BY created_at, id LIMIT ?",
+        s -> {
+          s.setLong(1, from.getEpochSecond());
+          s.setLong(2, to.getEpochSecond());
+          s.setInt(3, limit);
+        });
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > MAX_CLAIM) {
+      throw new IllegalArgumentException("limit must be 1 to " + MAX_CLAIM + ", was " + limit);
+    }
+  }
+
+  /**
+   * Enqueues a replay of row {@code originalId}: a new row due at {@code now} with the original's
+   * webhook ID, target, merchant, case, event type and payload, so the receiver can de-duplicate it
+   * by {@code webhook-id}. Nothing is enqueued while a row with the same webhook ID is still
+   * pending (its delivery is under way). One transaction; the original row is locked while it runs,
+   * so concurrent replays of the same row enqueue at most one.
+   *
+   * @return the new row's ID, or empty when a row with the same webhook ID is still pending
+   * @throws StoreException {@link StoreException.Reason#OUTBOX_ITEM_NOT_FOUND} if there is no such
+   *     row; {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public Optional<Long> replay(long originalId, Instant now) {
+    Objects.requireNonNull(now, "now == null");
+    return store.inTransaction(
+        tx -> {
+          String webhookId;
+          try (PreparedStatement lock =
+              tx.prepareStatement("SELECT webhook_id FROM outbox WHERE id = ? FOR UPDATE")) {
+            lock.setLong(1, originalId);
+            try (ResultSet row = lock.executeQuery()) {
+              requireOne(row.next() ? 1 : 0, originalId);
+              webhookId = row.getString(1);
+            }
+          }
+          try (PreparedStatement pending =
+              tx.prepareStatement(
+                  "SELECT COUNT(*) FROM outbox WHERE webhook_id = ? AND delivered_at IS NULL"
+                      + " AND dead_at IS NULL")) {
+            pending.setString(1, webhookId);
+            try (ResultSet row = pending.executeQuery()) {
+              row.next();
+              if (row.getLong(1) > 0) {
+                return Optional.<Long>empty();
+              }
+            }
+          }
+          try (PreparedStatement insert =
+              tx.prepareStatement(
+                  "INSERT INTO outbox (case_id, event_type, payload, created_at, due_at, attempts,"
+                      + " target, merchant_id, webhook_id, replay_of)"
+                      + " SELECT case_id, event_type, payload, ?, ?, 0, target, merchant_id,"
+                      + " webhook_id, id FROM outbox WHERE id = ?",
+                  new String[] {"id"})) {
+            insert.setLong(1, now.getEpochSecond());
+            insert.setLong(2, now.getEpochSecond());
+            insert.setLong(3, originalId);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+              if (!keys.next()) {
+                throw new SQLException("The database returned no ID for the replayed row.");
+              }
+              return Optional.of(keys.getLong(1));
+            }
+          }
+        });
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement s) throws SQLException;
+  }
+
+  private List<OutboxRecord> query(String sql, Binder binder) {
+    return store.inTransaction(
+        tx -> {
+          List<OutboxRecord> out = new ArrayList<>();
+          try (PreparedStatement select = tx.prepareStatement(sql)) {
+            binder.bind(select);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                out.add(
+                    new OutboxRecord(
+                        rows.getLong(1),
+                        rows.getString(2),
+                        OutboxItem.Target.fromCode(rows.getString(3)),
+                        rows.getString(4),
+                        rows.getString(5),
+                        rows.getString(6),
+                        rows.getBytes(7),
+                        Instant.ofEpochSecond(rows.getLong(8)),
+                        Instant.ofEpochSecond(rows.getLong(9)),
+                        rows.getInt(10),
+                        instant(rows, 11),
+                        instant(rows, 12),
+                        instant(rows, 13),
+                        integer(rows, 14),
+                        rows.getString(15),
+                        longOrNull(rows, 16)));
+              }
+            }
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  private static Instant instant(ResultSet rows, int column) throws SQLException {
+    long v = rows.getLong(column);
+    return rows.wasNull() ? null : Instant.ofEpochSecond(v);
+  }
+
+  private static Integer integer(ResultSet rows, int column) throws SQLException {
+    int v = rows.getInt(column);
+    return rows.wasNull() ? null : v;
+  }
+
+  private static Long longOrNull(ResultSet rows, int column) throws SQLException {
+    long v = rows.getLong(column);
+    return rows.wasNull() ? null : v;
   }
 }

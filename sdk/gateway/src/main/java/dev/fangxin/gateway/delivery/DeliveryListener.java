@@ -1,0 +1,28 @@
+package dev.fangxin.gateway.delivery;
+
+import dev.fangxin.gateway.store.OutboxItem;
+import java.time.Instant;
+
+/**
+ * Told when an outbox row reaches its end: delivered (a 2xx answer) or dead-lettered (the retry
+ * horizon passed). The case service uses it to move cases along ({@code caseService::onDelivered},
+ * {@code caseService::onDeadLettered}).
+ *
+ * <p><b>Threading and guarantees.</b> Methods run on a delivery worker thread after the row's new
+ * state is committed, at most once per row and {@link Delivery} instance; with several nodes a row
+ * whose lease lapsed may be delivered by two workers, and then only the one whose commit set {@code
+ * delivered_at} calls {@link #delivered}. A crash between the commit and the call loses the call,
+ * so a listener must not be the only record of the outcome: the outbox row is. Implementations must
+ * be thread-safe and should return quickly; an exception they throw is logged and otherwise
+ * ignored.
+ */
+public interface DeliveryListener {
+  /** A listener that does nothing. */
+  DeliveryListener NONE = new DeliveryListener() {};
+
+  /** Row {@code item} was answered with a 2xx at {@code at}. Default: nothing. */
+  default void delivered(OutboxItem item, Instant at) {}
+
+  /** Row {@code item} was dead-lettered at {@code at}. Default: nothing. */
+  default void deadLettered(OutboxItem item, Instant at) {}
+}
