@@ -1,12 +1,21 @@
 package dev.fangxin.cli;
 
+import dev.fangxin.gateway.DisputeServices;
 import dev.fangxin.gateway.Gateway;
+import dev.fangxin.gateway.auth.ApiKeys;
 import dev.fangxin.gateway.config.ConfigKey;
 import dev.fangxin.gateway.config.GatewayConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -31,7 +40,12 @@ import picocli.CommandLine.Model.OptionSpec;
       "Settings come from flags, then FANGXIN_* environment variables, then --config FILE",
       "(Java properties), then defaults; see sdk/gateway/README.md."
     },
-    subcommands = {GatewayCommand.Serve.class},
+    subcommands = {
+      GatewayCommand.Serve.class,
+      GatewayOpsCommands.ReplayCommand.class,
+      GatewayOpsCommands.DeadLettersCommand.class,
+      GatewayOpsCommands.ApiKeyCommand.class
+    },
     footer = {
       "",
       "Secrets (store.password, tls.private-key-password, regulator.secret) have no flag:",
@@ -70,7 +84,12 @@ final class GatewayCommand implements Callable<Integer> {
    */
   static void addConfigOptions(CommandLine gateway) {
     add(gateway.getCommandSpec());
-    add(gateway.getSubcommands().get("serve").getCommandSpec());
+    for (CommandLine sub : gateway.getSubcommands().values()) {
+      add(sub.getCommandSpec());
+      for (CommandLine subsub : sub.getSubcommands().values()) {
+        add(subsub.getCommandSpec());
+      }
+    }
   }
 
   private static void add(CommandSpec spec) {
@@ -110,7 +129,8 @@ final class GatewayCommand implements Callable<Integer> {
   private static int serve(CommandSpec spec) throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     GatewayConfig config = GatewayConfig.load(flags(spec), System.getenv());
-    Gateway gateway = Gateway.start(config, Clock.systemUTC());
+    Gateway gateway = DisputeServices.start(config, Clock.systemUTC());
+    Optional<Path> operatorKey = bootstrapOperatorKey(gateway, config);
     CountDownLatch forever = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -133,10 +153,43 @@ final class GatewayCommand implements Callable<Integer> {
     }
     out.println("Dispute links: " + gateway.publicBaseUrl());
     config.configFile().ifPresent(f -> out.println("Configuration: " + f));
+    operatorKey.ifPresent(
+        f ->
+            out.println(
+                "First start: an operator API key was written to "
+                    + f
+                    + " (readable by you only); use it as \"Authorization: Bearer <key>\"."));
     out.println("Health: /healthz  Readiness: /readyz  Metrics: /metrics");
     out.println("Stop with Ctrl-C or SIGTERM.");
     out.flush();
     forever.await();
     return 0;
+  }
+
+  /**
+   * On a store with no active operator key, issues one and writes it to {@code
+   * <data.dir>/operator.key} with owner-only permissions, so the first operator can register
+   * merchants. Returns the file, or empty when an operator key already existed.
+   */
+  private static Optional<Path> bootstrapOperatorKey(Gateway gateway, GatewayConfig config) {
+    ApiKeys keys = ApiKeys.on(gateway.store(), Clock.systemUTC());
+    return keys.bootstrapOperator("operator")
+        .map(
+            issued -> {
+              Path file = config.dataDir().resolve("operator.key");
+              try {
+                Files.createDirectories(config.dataDir());
+                Files.deleteIfExists(file);
+                Files.createFile(
+                    file,
+                    PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, issued.apiKey() + "\n", StandardCharsets.US_ASCII);
+              } catch (IOException e) {
+                throw new UncheckedIOException(
+                    "could not write the first operator key to " + file, e);
+              }
+              return file;
+            });
   }
 }

@@ -252,6 +252,14 @@ public final class GatewayConfig {
         false,
         integer(1, 10_000));
     def(
+        "delivery.backoff-base",
+        "--delivery-backoff-base",
+        "30s",
+        durationPhrase("100ms", "1h"),
+        "First retry delay; each later one doubles (with jitter) up to 6 hours.",
+        false,
+        duration(Duration.ofMillis(100), Duration.ofHours(1)));
+    def(
         "delivery.horizon",
         "--delivery-horizon",
         "7d",
@@ -319,6 +327,7 @@ public final class GatewayConfig {
             (Integer) values.get("delivery.per-endpoint-concurrency"),
             (Duration) values.get("delivery.request-timeout"),
             (Integer) values.get("delivery.circuit-threshold"),
+            (Duration) values.get("delivery.backoff-base"),
             (Duration) values.get("delivery.horizon"),
             (Integer) values.get("delivery.min-attempts"));
     this.regulator = buildRegulator();
@@ -555,6 +564,7 @@ public final class GatewayConfig {
     private final int perEndpointConcurrency;
     private final Duration requestTimeout;
     private final int circuitThreshold;
+    private final Duration backoffBase;
     private final Duration horizon;
     private final int minAttempts;
 
@@ -563,8 +573,10 @@ public final class GatewayConfig {
         int perEndpointConcurrency,
         Duration requestTimeout,
         int circuitThreshold,
+        Duration backoffBase,
         Duration horizon,
         int minAttempts) {
+      this.backoffBase = backoffBase;
       this.workers = workers;
       this.perEndpointConcurrency = perEndpointConcurrency;
       this.requestTimeout = requestTimeout;
@@ -593,6 +605,11 @@ public final class GatewayConfig {
       return circuitThreshold;
     }
 
+    /** The first retry delay; later ones double with jitter (default 30 s). */
+    public Duration backoffBase() {
+      return backoffBase;
+    }
+
     /** How long an event is retried before dead-lettering (default and minimum 7 days). */
     public Duration horizon() {
       return horizon;
@@ -613,6 +630,8 @@ public final class GatewayConfig {
           + requestTimeout
           + ", circuitThreshold="
           + circuitThreshold
+          + ", backoffBase="
+          + backoffBase
           + ", horizon="
           + horizon
           + ", minAttempts="
@@ -714,7 +733,9 @@ public final class GatewayConfig {
 
   /**
    * H2 closes a database from its own JVM shutdown hook unless told not to; the gateway closes the
-   * pool itself after draining, so the embedded default opts out.
+   * pool itself after draining, so the embedded default opts out. (H2 refuses this setting together
+   * with its mixed mode, so the operator commands open the embedded database only while the gateway
+   * is stopped; on PostgreSQL they run beside it.)
    */
   private static final String EMBEDDED_SUFFIX = ";DB_CLOSE_ON_EXIT=FALSE";
 
