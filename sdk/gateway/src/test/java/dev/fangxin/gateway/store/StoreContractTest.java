@@ -75,6 +75,11 @@ abstract class StoreContractTest {
               "merchant_endpoints",
               "endpoint_secrets",
               "open_receipts",
+              "acquirers",
+              "acquirer_secrets",
+              "clearing_batches",
+              "clearing_records",
+              "clearing_files",
               "delivery_attempts")) {
         try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM " + table);
             ResultSet rows = count.executeQuery()) {
