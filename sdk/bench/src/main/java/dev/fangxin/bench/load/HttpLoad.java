@@ -69,9 +69,18 @@ public final class HttpLoad {
     }
   }
 
-  /** What a run measured. Latencies are sorted, in nanoseconds. */
+  /**
+   * What a run measured. Latencies are sorted, in nanoseconds. {@code unsent}: open-loop requests
+   * that were due within the duration but never sent because the server had not caught up a whole
+   * further duration later (always 0 in the closed loop).
+   */
   public record Result(
-      long completed, long failed, Map<Integer, Long> statuses, double seconds, long[] latencies) {
+      long completed,
+      long failed,
+      long unsent,
+      Map<Integer, Long> statuses,
+      double seconds,
+      long[] latencies) {
     /** Completed requests per second. */
     public double throughput() {
       return completed / seconds;
@@ -89,10 +98,11 @@ public final class HttpLoad {
     @Override
     public String toString() {
       return String.format(
-          "%d ok, %d failed in %.1f s = %.0f req/s; p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
-              + " statuses %s",
+          "%d ok, %d failed, %d unsent in %.1f s = %.0f req/s; p50 %.2f ms, p99 %.2f ms, max"
+              + " %.2f ms; statuses %s",
           completed,
           failed,
+          unsent,
           seconds,
           throughput(),
           percentileMillis(50),
@@ -146,7 +156,8 @@ public final class HttpLoad {
       for (Channel ch : channels) {
         ch.pipeline().get(Connection.class).next(ch);
       }
-      if (!run.done.await(duration.toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
+      long wait = (rate > 0 ? 2 : 1) * duration.toMillis() + 60_000;
+      if (!run.done.await(wait, TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("The load run did not finish within a minute of its end.");
       }
       for (Channel ch : channels) {
@@ -201,7 +212,15 @@ public final class HttpLoad {
       long[] l = Arrays.copyOf(latencyBuffers[0], (int) latencyCount.get());
       Arrays.sort(l);
       double seconds = Math.max(1, end - start) / 1e9;
-      return new Result(completed.get(), failed.get(), new TreeMap<>(statuses), seconds, l);
+      long unsent = 0;
+      if (rate > 0) {
+        long due = (long) Math.ceil(durationNanos / 1e9 * rate);
+        if (limit > 0) {
+          due = Math.min(due, limit);
+        }
+        unsent = Math.max(0, due - l.length - failed.get());
+      }
+      return new Result(completed.get(), failed.get(), unsent, new TreeMap<>(statuses), seconds, l);
     }
   }
 
@@ -217,10 +236,20 @@ public final class HttpLoad {
     }
 
     void next(Channel ch) {
-      long ticket = run.tickets.getAndIncrement();
       long now = System.nanoTime();
-      boolean overTime = now - run.start >= run.durationNanos;
-      if (overTime || (run.limit > 0 && ticket >= run.limit)) {
+      // Closed loop: stop at the end of the duration. Open loop: every request due within the
+      // duration is sent, even after it ends (a server that fell behind must be charged for its
+      // whole backlog, not only for what it managed to answer in time); a backlog still unsent
+      // a whole further duration later is given up and counted as unsent.
+      long elapsed = now - run.start;
+      boolean overTime =
+          run.rate > 0 ? elapsed >= 2 * run.durationNanos : elapsed >= run.durationNanos;
+      if (overTime) {
+        finish();
+        return;
+      }
+      long ticket = run.tickets.getAndIncrement();
+      if (run.limit > 0 && ticket >= run.limit) {
         finish();
         return;
       }

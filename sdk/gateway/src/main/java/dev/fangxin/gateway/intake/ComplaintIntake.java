@@ -3,6 +3,7 @@ package dev.fangxin.gateway.intake;
 import com.google.gson.JsonObject;
 import dev.fangxin.gateway.cases.CaseException;
 import dev.fangxin.gateway.cases.CaseService;
+import dev.fangxin.gateway.cases.CaseStore;
 import dev.fangxin.gateway.cases.NewCase;
 import dev.fangxin.gateway.cases.ReceiptSummary;
 import dev.fangxin.gateway.cases.StoredCase;
@@ -214,18 +215,39 @@ public final class ComplaintIntake {
     String keyHash = keyHash(key);
     byte[] fingerprint = request.fingerprint();
 
-    Optional<Filing> earlier = earlierFiling(keyHash, key, fingerprint);
-    if (earlier.isPresent()) {
-      return earlier.get();
+    // One read transaction for everything checked before the write: an earlier filing with this
+    // key, the receipt's key, tool, binding and merchant, and an open case for the receipt. The
+    // checks keep their order; the write below re-checks all of it through the unique keys.
+    CaseStore store = cases.caseStore();
+    Look look =
+        store
+            .store()
+            .inTransaction(
+                tx -> {
+                  Optional<String> earlierId = store.caseIdForIdempotencyKey(tx, keyHash);
+                  Optional<StoredCase> earlierCase =
+                      earlierId.isPresent()
+                          ? store.find(tx, earlierId.get(), false)
+                          : Optional.empty();
+                  if (earlierCase.isPresent()) {
+                    return new Look(earlierCase, null, null);
+                  }
+                  ReceiptSummary r = verifier.verify(tx, request.receiptToken());
+                  return new Look(
+                      Optional.empty(), r, store.openCaseFor(tx, r.keyId(), r.sequence()));
+                });
+    if (look.earlier.isPresent()) {
+      return earlier(look.earlier.get(), key, fingerprint);
     }
-    ReceiptSummary receipt = verifier.verify(request.receiptToken());
+    Optional<Filing> earlier;
+    ReceiptSummary receipt = look.receipt;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Optional<String> open =
-          cases
-              .caseStore()
-              .store()
-              .inTransaction(
-                  tx -> cases.caseStore().openCaseFor(tx, receipt.keyId(), receipt.sequence()));
+          attempt == 0
+              ? look.openCase
+              : store
+                  .store()
+                  .inTransaction(tx -> store.openCaseFor(tx, receipt.keyId(), receipt.sequence()));
       if (open.isPresent()) {
         // A concurrent filing with our key may have committed since we looked: a replay then.
         earlier = earlierFiling(keyHash, key, fingerprint);
@@ -288,14 +310,31 @@ public final class ComplaintIntake {
     if (existing.isEmpty()) {
       return Optional.empty();
     }
-    StoredCase c = existing.get();
+    return Optional.of(earlier(existing.get(), key, fingerprint));
+  }
+
+  /** The replay of the earlier filing {@code c}, or a refusal if it was another complaint. */
+  private static Filing earlier(StoredCase c, String key, byte[] fingerprint) {
     if (!MessageDigest.isEqual(c.requestFingerprint(), fingerprint)) {
       throw IntakeException.of(
           IntakeException.Reason.IDEMPOTENCY_KEY_REUSED,
           "This idempotency key was used for a different complaint; use a new key for a new"
               + " complaint.");
     }
-    return Optional.of(new Filing(false, c, body(c, accessSecret(c.accessSalt(), key))));
+    return new Filing(false, c, body(c, accessSecret(c.accessSalt(), key)));
+  }
+
+  /** What the read transaction found: an earlier filing, or the verified receipt and its case. */
+  private static final class Look {
+    final Optional<StoredCase> earlier;
+    final ReceiptSummary receipt;
+    final Optional<String> openCase;
+
+    Look(Optional<StoredCase> earlier, ReceiptSummary receipt, Optional<String> openCase) {
+      this.earlier = earlier;
+      this.receipt = receipt;
+      this.openCase = openCase;
+    }
   }
 
   private static String effectiveKey(ComplaintRequest request, Optional<String> header) {

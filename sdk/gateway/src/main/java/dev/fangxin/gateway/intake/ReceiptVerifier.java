@@ -9,6 +9,8 @@ import dev.fangxin.gateway.registry.Merchant;
 import dev.fangxin.gateway.registry.RegisteredKey;
 import dev.fangxin.gateway.registry.Registry;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,7 +25,7 @@ import java.util.Optional;
  * intake.token_malformed} (with the core {@code token_reason}), {@code intake.unknown_key}, {@code
  * intake.bad_signature}, {@code intake.token_revoked}, {@code intake.unknown_tool}, {@code
  * intake.no_merchant}. Each failure increments {@value #FAILURES_METER} tagged with {@code reason}
- * (the code). Reads the registry only; thread-safe.
+ * (the code). Reads the registry only, all in one transaction; thread-safe.
  */
 public final class ReceiptVerifier {
   /** Meter: verification failures, tagged {@code reason}. */
@@ -51,29 +53,53 @@ public final class ReceiptVerifier {
    */
   public ReceiptSummary verify(String tokenText) {
     Objects.requireNonNull(tokenText, "tokenText == null");
+    DisputeToken token = decode(tokenText);
+    return registry.store().inTransaction(tx -> verifyDecoded(tx, token));
+  }
+
+  /**
+   * {@link #verify(String)} reading the registry inside the caller's transaction {@code tx} (one
+   * round of reads instead of one transaction per look-up). Does not commit.
+   *
+   * @throws IntakeException as described in the class comment
+   */
+  public ReceiptSummary verify(Connection tx, String tokenText) throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(tokenText, "tokenText == null");
+    return verifyDecoded(tx, decode(tokenText));
+  }
+
+  private DisputeToken decode(String tokenText) {
     try {
-      return verifyOrThrow(tokenText);
-    } catch (IntakeException e) {
-      meters.counter(FAILURES_METER, "reason", e.reason()).increment();
-      throw e;
+      return DisputeLink.decodeToken(tokenText);
+    } catch (TokenException e) {
+      throw counted(
+          IntakeException.token(
+              IntakeException.Reason.TOKEN_MALFORMED,
+              "The dispute token is not well-formed: " + e.getMessage() + ".",
+              e.reason(),
+              e));
     }
   }
 
-  private ReceiptSummary verifyOrThrow(String tokenText) {
-    DisputeToken token;
+  private ReceiptSummary verifyDecoded(Connection tx, DisputeToken token) throws SQLException {
     try {
-      token = DisputeLink.decodeToken(tokenText);
-    } catch (TokenException e) {
-      throw IntakeException.token(
-          IntakeException.Reason.TOKEN_MALFORMED,
-          "The dispute token is not well-formed: " + e.getMessage() + ".",
-          e.reason(),
-          e);
+      return verifyOrThrow(tx, token);
+    } catch (IntakeException e) {
+      throw counted(e);
     }
+  }
+
+  private IntakeException counted(IntakeException e) {
+    meters.counter(FAILURES_METER, "reason", e.reason()).increment();
+    return e;
+  }
+
+  private ReceiptSummary verifyOrThrow(Connection tx, DisputeToken token) throws SQLException {
     DisputeClaim claim = token.claim();
     RegisteredKey key =
         registry
-            .key(claim.keyId())
+            .key(tx, claim.keyId())
             .orElseThrow(
                 () ->
                     IntakeException.of(
@@ -103,7 +129,10 @@ public final class ReceiptVerifier {
               + claim.issuedAt()
               + ") are refused.");
     }
-    if (registry.tool(key.toolId()).isEmpty()) {
+    // One query for the binding valid at the receipt's time and its merchant; the tool is looked
+    // up only to tell an unknown tool from an unbound one (a binding's tool always exists).
+    Optional<Merchant> merchant = registry.merchantBoundAt(tx, key.toolId(), claim.issuedAt());
+    if (merchant.isEmpty() && registry.tool(tx, key.toolId()).isEmpty()) {
       throw IntakeException.of(
           IntakeException.Reason.UNKNOWN_TOOL,
           "Key "
@@ -113,8 +142,6 @@ public final class ReceiptVerifier {
               + ", which is"
               + " not registered.");
     }
-    Optional<Merchant> merchant =
-        registry.merchantAt(key.toolId(), claim.issuedAt()).flatMap(registry::merchant);
     if (merchant.isEmpty()) {
       throw IntakeException.of(
           IntakeException.Reason.NO_MERCHANT,

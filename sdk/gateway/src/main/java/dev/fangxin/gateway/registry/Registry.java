@@ -109,11 +109,25 @@ public final class Registry {
     return merchant;
   }
 
+  /** The store this registry reads and writes. */
+  public Store store() {
+    return store;
+  }
+
   /** The merchant with {@code id}, if registered. An ID that is not valid is simply not found. */
   public Optional<Merchant> merchant(String id) {
     Objects.requireNonNull(id, "id == null");
-    String key = id.length() == 18 ? id.toUpperCase(Locale.ROOT) : id;
-    return store.inTransaction(tx -> findMerchant(tx, key));
+    return store.inTransaction(tx -> merchant(tx, id));
+  }
+
+  /**
+   * {@link #merchant(String)} inside the caller's transaction {@code tx} (for callers that read
+   * several things at once, such as intake). Runs on the calling thread; does not commit.
+   */
+  public Optional<Merchant> merchant(Connection tx, String id) throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(id, "id == null");
+    return findMerchant(tx, id.length() == 18 ? id.toUpperCase(Locale.ROOT) : id);
   }
 
   private static RegistryException duplicateMerchant(String id) {
@@ -128,18 +142,18 @@ public final class Registry {
             "SELECT id, name, locale, time_zone, created_at FROM merchants WHERE id = ?")) {
       select.setString(1, id);
       try (ResultSet row = select.executeQuery()) {
-        if (!row.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(
-            Merchant.of(
-                row.getString(1),
-                row.getString(2),
-                Locale.forLanguageTag(row.getString(3)),
-                ZoneId.of(row.getString(4)),
-                Instant.ofEpochSecond(row.getLong(5))));
+        return row.next() ? Optional.of(readMerchant(row)) : Optional.empty();
       }
     }
+  }
+
+  private static Merchant readMerchant(ResultSet row) throws SQLException {
+    return Merchant.of(
+        row.getString(1),
+        row.getString(2),
+        Locale.forLanguageTag(row.getString(3)),
+        ZoneId.of(row.getString(4)),
+        Instant.ofEpochSecond(row.getLong(5)));
   }
 
   // ---------------------------------------------------------------- payment tools
@@ -188,6 +202,13 @@ public final class Registry {
   public Optional<PaymentTool> tool(String toolId) {
     Objects.requireNonNull(toolId, "toolId == null");
     return store.inTransaction(tx -> findTool(tx, toolId));
+  }
+
+  /** {@link #tool(String)} inside the caller's transaction {@code tx}; does not commit. */
+  public Optional<PaymentTool> tool(Connection tx, String toolId) throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(toolId, "toolId == null");
+    return findTool(tx, toolId);
   }
 
   private static void setNullable(PreparedStatement s, int index, Optional<String> value)
@@ -347,22 +368,54 @@ public final class Registry {
   public Optional<String> merchantAt(String toolId, Instant t) {
     Objects.requireNonNull(toolId, "toolId == null");
     Objects.requireNonNull(t, "t == null");
+    return store.inTransaction(tx -> merchantAt(tx, toolId, t));
+  }
+
+  /** {@link #merchantAt(String, Instant)} inside the caller's transaction {@code tx}. */
+  public Optional<String> merchantAt(Connection tx, String toolId, Instant t) throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(toolId, "toolId == null");
+    Objects.requireNonNull(t, "t == null");
     long at = t.getEpochSecond();
-    return store.inTransaction(
-        tx -> {
-          try (PreparedStatement select =
-              tx.prepareStatement(
-                  "SELECT merchant_id FROM tool_bindings WHERE tool_id = ? AND valid_from <= ?"
-                      + " AND (valid_to IS NULL OR valid_to > ?) ORDER BY valid_from DESC"
-                      + " LIMIT 1")) {
-            select.setString(1, toolId);
-            select.setLong(2, at);
-            select.setLong(3, at);
-            try (ResultSet row = select.executeQuery()) {
-              return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
-            }
-          }
-        });
+    try (PreparedStatement select =
+        tx.prepareStatement(
+            "SELECT merchant_id FROM tool_bindings WHERE tool_id = ? AND valid_from <= ?"
+                + " AND (valid_to IS NULL OR valid_to > ?) ORDER BY valid_from DESC"
+                + " LIMIT 1")) {
+      select.setString(1, toolId);
+      select.setLong(2, at);
+      select.setLong(3, at);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * The merchant {@code toolId} was bound to at {@code t} (as {@link #merchantAt(Connection,
+   * String, Instant)} then {@link #merchant(Connection, String)}), read with one query inside the
+   * caller's transaction {@code tx}. Empty if the tool was bound to no merchant then, or is
+   * unknown.
+   */
+  public Optional<Merchant> merchantBoundAt(Connection tx, String toolId, Instant t)
+      throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(toolId, "toolId == null");
+    Objects.requireNonNull(t, "t == null");
+    long at = t.getEpochSecond();
+    try (PreparedStatement select =
+        tx.prepareStatement(
+            "SELECT m.id, m.name, m.locale, m.time_zone, m.created_at FROM tool_bindings b"
+                + " JOIN merchants m ON m.id = b.merchant_id WHERE b.tool_id = ?"
+                + " AND b.valid_from <= ? AND (b.valid_to IS NULL OR b.valid_to > ?)"
+                + " ORDER BY b.valid_from DESC LIMIT 1")) {
+      select.setString(1, toolId);
+      select.setLong(2, at);
+      select.setLong(3, at);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(readMerchant(row)) : Optional.empty();
+      }
+    }
   }
 
   /** Every binding of {@code toolId}, oldest first; empty for an unknown or never-bound tool. */
@@ -582,6 +635,13 @@ public final class Registry {
   public Optional<RegisteredKey> key(KeyId keyId) {
     Objects.requireNonNull(keyId, "keyId == null");
     return store.inTransaction(tx -> findKey(tx, keyId));
+  }
+
+  /** {@link #key(KeyId)} inside the caller's transaction {@code tx}; does not commit. */
+  public Optional<RegisteredKey> key(Connection tx, KeyId keyId) throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(keyId, "keyId == null");
+    return findKey(tx, keyId);
   }
 
   /** Every key registered for {@code toolId}, in registration order. */
