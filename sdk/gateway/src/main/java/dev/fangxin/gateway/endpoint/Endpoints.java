@@ -17,11 +17,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Merchants' webhook endpoints, their signing secrets and keys, and the circuit that pauses an
@@ -328,6 +334,28 @@ public final class Endpoints {
     return store.inTransaction(tx -> read(tx, merchantId, now));
   }
 
+  /**
+   * The endpoints of {@code merchantIds} as they are at {@code now}, read in one transaction; a
+   * merchant without an endpoint is absent from the map. Delivery reads the endpoints of a whole
+   * claimed batch this way.
+   */
+  public Map<String, Endpoint> current(Collection<String> merchantIds, Instant now) {
+    Objects.requireNonNull(merchantIds, "merchantIds == null");
+    Objects.requireNonNull(now, "now == null");
+    List<String> ids = List.copyOf(new TreeSet<>(merchantIds));
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    return store.inTransaction(
+        tx -> {
+          Map<String, Endpoint> out = new HashMap<>();
+          for (String id : ids) {
+            read(tx, id, now).ifPresent(e -> out.put(id, e));
+          }
+          return out;
+        });
+  }
+
   // ---------------------------------------------------------------- circuit
 
   /**
@@ -336,14 +364,29 @@ public final class Endpoints {
    * @return the failures since the last success, this one included; 0 if there is no endpoint
    */
   public int recordFailure(String merchantId) {
+    return recordFailures(merchantId, 1);
+  }
+
+  /**
+   * Counts {@code n} more failed attempts to merchant {@code merchantId}'s endpoint in one
+   * transaction.
+   *
+   * @param n at least 1
+   * @return the failures since the last success, these included; 0 if there is no endpoint
+   */
+  public int recordFailures(String merchantId, int n) {
     Objects.requireNonNull(merchantId, "merchantId == null");
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1, was " + n);
+    }
     return store.inTransaction(
         tx -> {
           try (PreparedStatement update =
               tx.prepareStatement(
-                  "UPDATE merchant_endpoints SET consecutive_failures = consecutive_failures + 1"
+                  "UPDATE merchant_endpoints SET consecutive_failures = consecutive_failures + ?"
                       + " WHERE merchant_id = ?")) {
-            update.setString(1, merchantId);
+            update.setInt(1, n);
+            update.setString(2, merchantId);
             if (update.executeUpdate() == 0) {
               return 0;
             }
@@ -390,6 +433,70 @@ public final class Endpoints {
           }
           return false;
         });
+  }
+
+  /**
+   * Records successful deliveries to the endpoints of {@code merchantIds}, as {@link
+   * #recordSuccess} does for each, but in one transaction that reads the circuit state of all of
+   * them without locking and writes only where a failure streak must end; an endpoint that is
+   * paused is resumed by {@link #recordSuccess} in a transaction of its own. Delivery calls this
+   * once per batch of recorded attempts.
+   *
+   * @return the merchants whose paused endpoint this call resumed
+   */
+  public Set<String> recordSuccesses(Collection<String> merchantIds, Instant now) {
+    Objects.requireNonNull(merchantIds, "merchantIds == null");
+    Objects.requireNonNull(now, "now == null");
+    List<String> ids = List.copyOf(new TreeSet<>(merchantIds));
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    List<String> paused = new ArrayList<>();
+    store.inTransaction(
+        tx -> {
+          List<String> streaks = new ArrayList<>();
+          try (PreparedStatement select =
+              tx.prepareStatement(
+                  "SELECT merchant_id, paused_at, consecutive_failures, failing_notified_at"
+                      + " FROM merchant_endpoints WHERE merchant_id IN ("
+                      + String.join(", ", Collections.nCopies(ids.size(), "?"))
+                      + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+              select.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                if (instant(rs, 2) != null) {
+                  paused.add(rs.getString(1));
+                } else if (rs.getInt(3) != 0 || instant(rs, 4) != null) {
+                  streaks.add(rs.getString(1));
+                }
+              }
+            }
+          }
+          if (!streaks.isEmpty()) {
+            Collections.sort(streaks);
+            try (PreparedStatement update =
+                tx.prepareStatement(
+                    "UPDATE merchant_endpoints SET consecutive_failures = 0,"
+                        + " failing_notified_at = NULL WHERE merchant_id = ?"
+                        + " AND paused_at IS NULL")) {
+              for (String id : streaks) {
+                update.setString(1, id);
+                update.addBatch();
+              }
+              update.executeBatch();
+            }
+          }
+          return null;
+        });
+    Set<String> resumed = new TreeSet<>();
+    for (String id : paused) {
+      if (recordSuccess(id, now)) {
+        resumed.add(id);
+      }
+    }
+    return resumed;
   }
 
   /**
