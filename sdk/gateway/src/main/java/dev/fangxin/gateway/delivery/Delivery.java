@@ -195,7 +195,7 @@ public final class Delivery implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private DeliveryListener listener = DeliveryListener.NONE;
     private MeterRegistry meters;
-    private RecordHook beforeRecording = n -> {};
+    private RecordHook beforeRecording = () -> {};
 
     private Builder(Store store, Endpoints endpoints, DeliveryConfig config) {
       this.store = Objects.requireNonNull(store, "store == null");
@@ -221,7 +221,7 @@ public final class Delivery implements AutoCloseable {
       return this;
     }
 
-    /** For tests: called by the recorder with the size of each batch before it writes it. */
+    /** For tests: called by the recorder before it collects and writes each batch. */
     Builder beforeRecording(RecordHook hook) {
       this.beforeRecording = Objects.requireNonNull(hook, "hook == null");
       return this;
@@ -236,11 +236,14 @@ public final class Delivery implements AutoCloseable {
     }
   }
 
-  /** For tests: runs on the recorder thread before each batch is written. */
+  /** For tests: runs on the recorder thread before each batch is collected and written. */
   @FunctionalInterface
   interface RecordHook {
-    /** Told the number of attempts about to be written; an interrupt drops them unwritten. */
-    void before(int batchSize) throws InterruptedException;
+    /**
+     * Called once per batch, when at least one attempt waits; attempts that finish meanwhile join
+     * the batch. An interrupt drops the waiting attempts unwritten.
+     */
+    void beforeBatch() throws InterruptedException;
   }
 
   /**
@@ -467,7 +470,9 @@ public final class Delivery implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(
           Level.WARNING,
-          "could not give back outbox_id=" + item.id() + "; it is claimed again when its lease lapses",
+          "could not give back outbox_id="
+              + item.id()
+              + "; it is claimed again when its lease lapses",
           e);
     }
   }
@@ -522,8 +527,10 @@ public final class Delivery implements AutoCloseable {
     final OutboxQueue.Result result;
     final boolean delivered;
     final boolean dead;
+
     /** The merchant whose circuit counts this attempt, or null. */
     final String circuitMerchant;
+
     /** The merchant whose paused endpoint failed this row fast, or null. */
     final String pausedMerchant;
 
@@ -726,14 +733,14 @@ public final class Delivery implements AutoCloseable {
         }
         continue;
       }
-      batch.clear();
-      batch.add(first);
-      completions.drainTo(batch, OutboxQueue.MAX_RECORD - 1);
       try {
-        beforeRecording.before(batch.size());
+        beforeRecording.beforeBatch();
       } catch (InterruptedException e) {
         return;
       }
+      batch.clear();
+      batch.add(first);
+      completions.drainTo(batch, OutboxQueue.MAX_RECORD - 1);
       try {
         record(batch);
       } catch (RuntimeException e) {

@@ -17,10 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -346,14 +346,63 @@ public final class Endpoints {
     if (ids.isEmpty()) {
       return Map.of();
     }
-    return store.inTransaction(
-        tx -> {
-          Map<String, Endpoint> out = new HashMap<>();
-          for (String id : ids) {
-            read(tx, id, now).ifPresent(e -> out.put(id, e));
-          }
-          return out;
-        });
+    return store.inTransaction(tx -> readAll(tx, ids, now));
+  }
+
+  /** As {@link #read} for every merchant in {@code ids}, with two queries in all. */
+  private static Map<String, Endpoint> readAll(Connection tx, List<String> ids, Instant now)
+      throws SQLException {
+    String in = "(" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+    Map<String, Row> rows = new HashMap<>();
+    try (PreparedStatement select =
+        tx.prepareStatement(
+            "SELECT "
+                + ROW_COLUMNS
+                + ", merchant_id FROM merchant_endpoints WHERE merchant_id IN "
+                + in)) {
+      for (int i = 0; i < ids.size(); i++) {
+        select.setString(i + 1, ids.get(i));
+      }
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          rows.put(rs.getString(10), row(rs));
+        }
+      }
+    }
+    Map<String, List<Endpoint.ActiveSecret>> secrets = new HashMap<>();
+    try (PreparedStatement select =
+        tx.prepareStatement(
+            "SELECT merchant_id, id, secret, created_at, expires_at FROM endpoint_secrets"
+                + " WHERE merchant_id IN "
+                + in
+                + " AND created_at <= ? AND (expires_at IS NULL OR expires_at > ?)"
+                + " ORDER BY merchant_id, created_at DESC, id DESC")) {
+      int i = 1;
+      for (String id : ids) {
+        select.setString(i++, id);
+      }
+      select.setLong(i++, now.getEpochSecond());
+      select.setLong(i, now.getEpochSecond());
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          secrets
+              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(
+                  new Endpoint.ActiveSecret(
+                      rs.getLong(2),
+                      WebhookSecret.parse(rs.getString(3)),
+                      Instant.ofEpochSecond(rs.getLong(4)),
+                      instant(rs, 5)));
+        }
+      }
+    }
+    Map<String, Endpoint> out = new HashMap<>();
+    for (Map.Entry<String, Row> e : rows.entrySet()) {
+      out.put(
+          e.getKey(),
+          endpoint(e.getKey(), e.getValue(), secrets.getOrDefault(e.getKey(), List.of())));
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- circuit
@@ -779,22 +828,24 @@ public final class Endpoints {
             "SELECT " + ROW_COLUMNS + " FROM merchant_endpoints WHERE merchant_id = ?" + suffix)) {
       select.setString(1, merchantId);
       try (ResultSet rs = select.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        Row r = new Row();
-        r.url = rs.getString(1);
-        r.signingKey = rs.getBytes(2);
-        r.createdAt = Instant.ofEpochSecond(rs.getLong(3));
-        r.updatedAt = Instant.ofEpochSecond(rs.getLong(4));
-        r.pausedAt = instant(rs, 5);
-        r.pausedReason = rs.getString(6);
-        r.consecutiveFailures = rs.getInt(7);
-        r.failingNotifiedAt = instant(rs, 8);
-        r.probeAt = instant(rs, 9);
-        return r;
+        return rs.next() ? row(rs) : null;
       }
     }
+  }
+
+  /** The row at the cursor of {@code rs}, whose first columns are {@link #ROW_COLUMNS}. */
+  private static Row row(ResultSet rs) throws SQLException {
+    Row r = new Row();
+    r.url = rs.getString(1);
+    r.signingKey = rs.getBytes(2);
+    r.createdAt = Instant.ofEpochSecond(rs.getLong(3));
+    r.updatedAt = Instant.ofEpochSecond(rs.getLong(4));
+    r.pausedAt = instant(rs, 5);
+    r.pausedReason = rs.getString(6);
+    r.consecutiveFailures = rs.getInt(7);
+    r.failingNotifiedAt = instant(rs, 8);
+    r.probeAt = instant(rs, 9);
+    return r;
   }
 
   private static Optional<Endpoint> read(Connection tx, String merchantId, Instant now)
@@ -823,18 +874,21 @@ public final class Endpoints {
         }
       }
     }
-    return Optional.of(
-        new Endpoint(
-            merchantId,
-            URI.create(r.url),
-            secrets,
-            r.signingKey == null ? null : WebhookSigningKey.ofSeed(r.signingKey),
-            r.createdAt,
-            r.updatedAt,
-            r.pausedAt,
-            r.pausedReason,
-            r.consecutiveFailures,
-            r.probeAt));
+    return Optional.of(endpoint(merchantId, r, secrets));
+  }
+
+  private static Endpoint endpoint(String merchantId, Row r, List<Endpoint.ActiveSecret> secrets) {
+    return new Endpoint(
+        merchantId,
+        URI.create(r.url),
+        secrets,
+        r.signingKey == null ? null : WebhookSigningKey.ofSeed(r.signingKey),
+        r.createdAt,
+        r.updatedAt,
+        r.pausedAt,
+        r.pausedReason,
+        r.consecutiveFailures,
+        r.probeAt);
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -39,15 +39,17 @@ import java.util.Set;
  * to use from many threads and from many gateway nodes sharing one PostgreSQL database.
  */
 public final class OutboxQueue {
+  // COALESCE rather than two IS NULL tests: no plan may then prefer the dead_at index (which
+  // finds every pending row) to outbox_claim_ix, whatever the planner's statistics say.
   private static final String CLAIMABLE =
-      "delivered_at IS NULL AND dead_at IS NULL AND due_at <= ?"
+      "COALESCE(delivered_at, dead_at) IS NULL AND due_at <= ?"
           + " AND (claimed_until IS NULL OR claimed_until <= ?)";
 
   private static final String SELECT_DUE =
       "SELECT id, case_id, event_type, payload, created_at, due_at, attempts, target,"
-          + " merchant_id, webhook_id FROM outbox WHERE "
+          + " merchant_id, webhook_id FROM outbox WHERE finished = FALSE AND "
           + CLAIMABLE
-          + " ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+          + " ORDER BY finished, due_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
 
   private static final String CLAIM_ONE =
       "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND " + CLAIMABLE;
@@ -321,7 +323,8 @@ public final class OutboxQueue {
     Objects.requireNonNull(at, "at == null");
     update(
         id,
-        "UPDATE outbox SET delivered_at = COALESCE(delivered_at, ?), claimed_by = NULL,"
+        "UPDATE outbox SET delivered_at = COALESCE(delivered_at, ?), finished = TRUE,"
+            + " claimed_by = NULL,"
             + " claimed_until = NULL WHERE id = ?",
         at.getEpochSecond());
   }
@@ -365,7 +368,7 @@ public final class OutboxQueue {
     Objects.requireNonNull(at, "at == null");
     update(
         id,
-        "UPDATE outbox SET dead_at = COALESCE(dead_at, ?), claimed_by = NULL,"
+        "UPDATE outbox SET dead_at = COALESCE(dead_at, ?), finished = TRUE, claimed_by = NULL,"
             + " claimed_until = NULL WHERE id = ?",
         at.getEpochSecond());
   }
@@ -565,9 +568,9 @@ public final class OutboxQueue {
             tx.prepareStatement(
                 "INSERT INTO delivery_attempts (outbox_id, at, url, status, error, duration_ms)"
                     + " VALUES (?, ?, ?, ?, ?, ?)");
-        PreparedStatement delivered = tx.prepareStatement(recordUpdate("delivered_at"));
-        PreparedStatement retry = tx.prepareStatement(recordUpdate("due_at"));
-        PreparedStatement dead = tx.prepareStatement(recordUpdate("dead_at"))) {
+        PreparedStatement delivered = tx.prepareStatement(recordUpdate("delivered_at", true));
+        PreparedStatement retry = tx.prepareStatement(recordUpdate("due_at", false));
+        PreparedStatement dead = tx.prepareStatement(recordUpdate("dead_at", true))) {
       boolean anyDelivered = false;
       boolean anyRetry = false;
       boolean anyDead = false;
@@ -638,11 +641,13 @@ public final class OutboxQueue {
 
   /**
    * The update of one recorded attempt: sets {@code column} to parameter 5, unless parameter 4 (the
-   * same value) is -1, which keeps the column as it is.
+   * same value) is -1, which keeps the column as it is; {@code finishes} when the row is delivered
+   * or dead afterwards.
    */
-  private static String recordUpdate(String column) {
+  private static String recordUpdate(String column, boolean finishes) {
     return "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_status = ?,"
         + " last_error = ?, claimed_by = NULL, claimed_until = NULL, "
+        + (finishes ? "finished = TRUE, " : "")
         + column
         + " = CASE WHEN ? = -1 THEN "
         + column
