@@ -791,7 +791,8 @@ abstract class DeliveryContractTest {
     assertThat(orphan.attempts()).isZero();
     assertThat(attempts(id)).isEmpty();
 
-    Delivery survivor = start(config().node("node-b").build());
+    Delivery survivor =
+        start(config().node("node-b").responseTimeout(Duration.ofSeconds(5)).build());
     clock.advance(config.lease());
     survivor.wake();
     awaitDelivered(id);
