@@ -6,6 +6,7 @@ import dev.fangxin.gateway.endpoint.Endpoint;
 import dev.fangxin.gateway.endpoint.Endpoints;
 import dev.fangxin.gateway.store.OutboxAttempt;
 import dev.fangxin.gateway.store.OutboxItem;
+import dev.fangxin.gateway.store.OutboxQueue;
 import dev.fangxin.gateway.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,17 +22,21 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,16 +50,30 @@ import java.util.logging.Logger;
  * marks the row delivered (any 2xx), schedules a retry by the {@link Backoff} (anything else,
  * honouring {@code Retry-After}), or dead-letters it at the horizon.
  *
- * <p><b>Threads.</b> {@link #start()} starts one dispatcher thread and {@link
- * DeliveryConfig#workers()} worker threads. The dispatcher claims at most as many rows as there are
- * idle workers, passing over the endpoints that already have {@link
- * DeliveryConfig#perEndpointConcurrency()} attempts running on this node (and giving back any
- * surplus it claimed for them), so a slow or stalled endpoint ties up at most that many workers and
- * never delays the others. It waits {@link DeliveryConfig#pollInterval()} between looks unless
- * {@link #wake()} is called or an attempt finishes. Each attempt has a connect and a response
- * timeout; the claim lease is longer than both together, and a node that dies leaves its rows to be
- * claimed again when the lease lapses. Several nodes may share one PostgreSQL database: claims use
- * {@code FOR UPDATE SKIP LOCKED}, so no row is worked on by two nodes while its lease holds.
+ * <p><b>Threads.</b> {@link #start()} starts one dispatcher thread, {@link
+ * DeliveryConfig#workers()} worker threads, one recorder thread and one listener thread. The
+ * dispatcher claims at most as many rows as there are idle workers, passing over the endpoints that
+ * already have {@link DeliveryConfig#perEndpointConcurrency()} attempts running on this node (and
+ * giving back any surplus it claimed for them), so a slow or stalled endpoint ties up at most that
+ * many workers and never delays the others. It reads the endpoints of a whole claimed batch in one
+ * transaction and hands each row, with its endpoint as read then, to a worker. It waits {@link
+ * DeliveryConfig#pollInterval()} between looks unless {@link #wake()} is called or an attempt
+ * finishes. Each attempt has a connect and a response timeout; the claim lease is longer than both
+ * together, and a node that dies leaves its rows to be claimed again when the lease lapses. Several
+ * nodes may share one PostgreSQL database: claims use {@code FOR UPDATE SKIP LOCKED}, so no row is
+ * worked on by two nodes while its lease holds.
+ *
+ * <p><b>Recording.</b> A worker that has an answer (or none) hands the attempt to the recorder and
+ * takes the next row. The recorder writes every attempt that has finished since its last write in
+ * one transaction ({@link dev.fangxin.gateway.store.OutboxQueue#recordAll}: the attempt rows and
+ * the new state of each outbox row, as JDBC batches), then updates the circuits once per endpoint.
+ * Until that commit a row stays claimed; if the node dies in between, the row is claimed again when
+ * its lease lapses and sent again with the same {@code webhook-id} (at least once: never lost, and
+ * the receiver de-duplicates), and the lost attempt is not recorded.
+ *
+ * <p><b>Moved endpoints.</b> An attempt goes to the endpoint as it was read when its row was
+ * claimed, milliseconds before the request: a move (or a secret rotation) is honoured by every
+ * attempt on a row claimed after the move committed.
  *
  * <p><b>Headers.</b> {@code webhook-id} is the row's stable ID (the same on every retry and
  * replay), {@code webhook-timestamp} the attempt's start, {@code webhook-signature} one {@code v1}
@@ -77,7 +96,8 @@ import java.util.logging.Logger;
  * fangxin.delivery.dead_letters}, and the gauge {@code fangxin.delivery.circuits.open} (paused
  * endpoints, refreshed every poll).
  *
- * <p>Thread-safe. Listener calls run on worker threads; see {@link DeliveryListener}.
+ * <p>Thread-safe. Listener calls run on the delivery's listener thread, one at a time, after the
+ * transaction that recorded the outcome; see {@link DeliveryListener}.
  */
 public final class Delivery implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Delivery.class.getName());
@@ -96,9 +116,15 @@ public final class Delivery implements AutoCloseable {
   private final Map<String, Integer> inFlightByEndpoint = new HashMap<>(); // guarded by lock
   private int inFlight; // guarded by lock
   private boolean wakeRequested; // guarded by lock
+  private int unrecorded; // attempts handed to the recorder and not yet written; guarded by lock
   private volatile boolean running;
+  private volatile boolean recording;
   private Thread dispatcher;
+  private Thread recorder;
   private ExecutorService pool;
+  private ExecutorService notifier;
+  private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final RecordHook beforeRecording;
 
   private final AtomicInteger openCircuits = new AtomicInteger();
   private final Counter merchantDelivered;
@@ -115,6 +141,7 @@ public final class Delivery implements AutoCloseable {
     this.config = b.config;
     this.clock = b.clock;
     this.listener = b.listener;
+    this.beforeRecording = b.beforeRecording;
     this.regulatorSigner = config.regulatorSigner();
     this.http =
         HttpClient.newBuilder()
@@ -168,6 +195,7 @@ public final class Delivery implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private DeliveryListener listener = DeliveryListener.NONE;
     private MeterRegistry meters;
+    private RecordHook beforeRecording = () -> {};
 
     private Builder(Store store, Endpoints endpoints, DeliveryConfig config) {
       this.store = Objects.requireNonNull(store, "store == null");
@@ -193,6 +221,12 @@ public final class Delivery implements AutoCloseable {
       return this;
     }
 
+    /** For tests: called by the recorder before it collects and writes each batch. */
+    Builder beforeRecording(RecordHook hook) {
+      this.beforeRecording = Objects.requireNonNull(hook, "hook == null");
+      return this;
+    }
+
     /** The delivery, not yet started. */
     public Delivery build() {
       if (meters == null) {
@@ -202,8 +236,18 @@ public final class Delivery implements AutoCloseable {
     }
   }
 
+  /** For tests: runs on the recorder thread before each batch is collected and written. */
+  @FunctionalInterface
+  interface RecordHook {
+    /**
+     * Called once per batch, when at least one attempt waits; attempts that finish meanwhile join
+     * the batch. An interrupt drops the waiting attempts unwritten.
+     */
+    void beforeBatch() throws InterruptedException;
+  }
+
   /**
-   * Starts the dispatcher and the workers. Returns at once.
+   * Starts the dispatcher, the workers, the recorder and the listener thread. Returns at once.
    *
    * @throws IllegalStateException if already started
    */
@@ -221,7 +265,18 @@ public final class Delivery implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    notifier =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "fangxin-delivery-" + config.node() + "-listener");
+              t.setDaemon(true);
+              return t;
+            });
     running = true;
+    recording = true;
+    recorder = new Thread(this::recordLoop, "fangxin-delivery-" + config.node() + "-record");
+    recorder.setDaemon(true);
+    recorder.start();
     dispatcher = new Thread(this::dispatchLoop, "fangxin-delivery-" + config.node() + "-dispatch");
     dispatcher.setDaemon(true);
     dispatcher.start();
@@ -240,8 +295,8 @@ public final class Delivery implements AutoCloseable {
 
   /**
    * Stops claiming, lets running attempts finish (waiting at most connect + response timeout + 5
-   * s), then stops the threads. Rows whose attempts were cut short are claimed again when their
-   * lease lapses. Idempotent.
+   * s), records them, then stops the threads. Rows whose attempts were cut short are claimed again
+   * when their lease lapses. Idempotent.
    */
   public synchronized void stop() {
     if (dispatcher == null || !running) {
@@ -256,8 +311,35 @@ public final class Delivery implements AutoCloseable {
       if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         pool.shutdownNow();
       }
+      recording = false;
+      recorder.join(30_000);
+      notifier.shutdown();
+      notifier.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       pool.shutdownNow();
+      recorder.interrupt();
+      notifier.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * For tests: the node dies. Every thread stops at once and attempts not yet written are lost, as
+   * when the process is killed; their rows stay claimed until their lease lapses.
+   */
+  synchronized void kill() {
+    running = false;
+    recording = false;
+    dispatcher.interrupt();
+    recorder.interrupt();
+    pool.shutdownNow();
+    notifier.shutdownNow();
+    completions.clear();
+    try {
+      dispatcher.join(10_000);
+      recorder.join(10_000);
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
@@ -319,7 +401,7 @@ public final class Delivery implements AutoCloseable {
     boolean skipRegulator;
     int limit = config.perEndpointConcurrency();
     synchronized (lock) {
-      free = config.workers() - inFlight;
+      free = Math.min(config.workers() - inFlight, OutboxQueue.MAX_RECORD - unrecorded);
       if (free <= 0) {
         return 0;
       }
@@ -330,10 +412,27 @@ public final class Delivery implements AutoCloseable {
       }
       skipRegulator = inFlightByEndpoint.getOrDefault(REGULATOR_KEY, 0) >= limit;
     }
+    Instant now = clock.instant();
     List<OutboxItem> items =
-        store
-            .outbox()
-            .claim(config.node(), free, clock.instant(), config.lease(), skip, skipRegulator);
+        store.outbox().claim(config.node(), free, now, config.lease(), skip, skipRegulator);
+    if (items.isEmpty()) {
+      return 0;
+    }
+    Set<String> merchants = new HashSet<>();
+    for (OutboxItem item : items) {
+      if (item.target() == OutboxItem.Target.MERCHANT) {
+        merchants.add(item.merchantId().orElseThrow());
+      }
+    }
+    Map<String, Endpoint> current;
+    try {
+      current = endpoints.current(merchants, now);
+    } catch (RuntimeException e) {
+      for (OutboxItem item : items) {
+        releaseQuietly(item);
+      }
+      throw e;
+    }
     int dispatched = 0;
     for (OutboxItem item : items) {
       String key = key(item);
@@ -347,18 +446,35 @@ public final class Delivery implements AutoCloseable {
         }
       }
       if (!accept) {
-        store.outbox().release(item.id(), config.node());
+        releaseQuietly(item);
         continue;
       }
+      Optional<Endpoint> endpoint =
+          item.target() == OutboxItem.Target.MERCHANT
+              ? Optional.ofNullable(current.get(key))
+              : Optional.empty();
       try {
-        pool.execute(() -> run(item, key));
+        pool.execute(() -> run(item, key, endpoint));
         dispatched++;
       } catch (RejectedExecutionException e) {
         finished(key);
-        store.outbox().release(item.id(), config.node());
+        releaseQuietly(item);
       }
     }
     return dispatched;
+  }
+
+  private void releaseQuietly(OutboxItem item) {
+    try {
+      store.outbox().release(item.id(), config.node());
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "could not give back outbox_id="
+              + item.id()
+              + "; it is claimed again when its lease lapses",
+          e);
+    }
   }
 
   private static String key(OutboxItem item) {
@@ -367,9 +483,13 @@ public final class Delivery implements AutoCloseable {
         : item.merchantId().orElseThrow();
   }
 
-  private void run(OutboxItem item, String key) {
+  private void run(OutboxItem item, String key, Optional<Endpoint> endpoint) {
     try {
-      attempt(item);
+      Completion done = attempt(item, endpoint);
+      synchronized (lock) {
+        unrecorded++;
+      }
+      completions.add(done);
     } catch (RuntimeException e) {
       LOG.log(
           Level.WARNING,
@@ -400,7 +520,39 @@ public final class Delivery implements AutoCloseable {
 
   // ---------------------------------------------------------------- one attempt
 
-  private void attempt(OutboxItem item) {
+  /** An attempt made and not yet written, with what writing it must do. */
+  private static final class Completion {
+    final OutboxItem item;
+    final OutboxAttempt attempt;
+    final OutboxQueue.Result result;
+    final boolean delivered;
+    final boolean dead;
+
+    /** The merchant whose circuit counts this attempt, or null. */
+    final String circuitMerchant;
+
+    /** The merchant whose paused endpoint failed this row fast, or null. */
+    final String pausedMerchant;
+
+    private Completion(
+        OutboxItem item,
+        OutboxAttempt attempt,
+        OutboxQueue.Result result,
+        boolean delivered,
+        boolean dead,
+        String circuitMerchant,
+        String pausedMerchant) {
+      this.item = item;
+      this.attempt = attempt;
+      this.result = result;
+      this.delivered = delivered;
+      this.dead = dead;
+      this.circuitMerchant = circuitMerchant;
+      this.pausedMerchant = pausedMerchant;
+    }
+  }
+
+  private Completion attempt(OutboxItem item, Optional<Endpoint> current) {
     Instant start = clock.instant();
     if (item.attempts() == 0) {
       firstAttemptDelay.record(nonNegative(Duration.between(item.createdAt(), start)));
@@ -408,21 +560,19 @@ public final class Delivery implements AutoCloseable {
     if (item.target() == OutboxItem.Target.REGULATOR) {
       Optional<URI> url = config.regulatorUrl();
       if (url.isEmpty()) {
-        failed(
+        return failed(
             item,
             OutboxAttempt.noResponse(
                 "regulator:unconfigured", start, Duration.ZERO, "no regulator sink is configured"),
             Optional.empty(),
+            null,
             null);
-        return;
       }
-      send(item, start, url.get(), regulatorSigner.orElseThrow(), null);
-      return;
+      return send(item, start, url.get(), regulatorSigner.orElseThrow(), null);
     }
     String merchantId = item.merchantId().orElseThrow();
-    Optional<Endpoint> current = endpoints.current(merchantId, start);
     if (current.isEmpty()) {
-      failed(
+      return failed(
           item,
           OutboxAttempt.noResponse(
               "merchant:" + merchantId,
@@ -430,13 +580,13 @@ public final class Delivery implements AutoCloseable {
               Duration.ZERO,
               "merchant " + merchantId + " has no webhook endpoint"),
           Optional.empty(),
+          null,
           null);
-      return;
     }
     Endpoint endpoint = current.get();
     if (endpoint.paused()
         && !endpoints.claimProbe(merchantId, start, start.plus(config.probeInterval()))) {
-      failed(
+      return failed(
           item,
           OutboxAttempt.noResponse(
               endpoint.url().toString(),
@@ -446,29 +596,22 @@ public final class Delivery implements AutoCloseable {
                   + endpoint.pausedAt().orElseThrow()
                   + "; not sent"),
           Optional.empty(),
-          null);
-      // A probe may have resumed the endpoint while this fast failure was recorded, after the
-      // resume made pending rows due: then this row must not wait out its backoff.
-      Instant now = clock.instant();
-      if (endpoints.current(merchantId, now).map(e -> !e.paused()).orElse(false)
-          && store.outbox().expedite(item.id(), now)) {
-        wake();
-      }
-      return;
+          null,
+          merchantId);
     }
     if (endpoint.secrets().isEmpty() && endpoint.signingKey().isEmpty()) {
-      failed(
+      return failed(
           item,
           OutboxAttempt.noResponse(
               endpoint.url().toString(), start, Duration.ZERO, "the endpoint has no active secret"),
           Optional.empty(),
+          null,
           null);
-      return;
     }
-    send(item, start, endpoint.url(), endpoint.signer(), merchantId);
+    return send(item, start, endpoint.url(), endpoint.signer(), merchantId);
   }
 
-  private void send(
+  private Completion send(
       OutboxItem item, Instant start, URI url, WebhookSigner signer, String circuitMerchant) {
     byte[] body = item.payload();
     WebhookHeaders headers = signer.sign(item.webhookId(), start, body);
@@ -523,16 +666,31 @@ public final class Delivery implements AutoCloseable {
       target = target.substring(0, OutboxAttempt.MAX_URL);
     }
     if (status != null && status >= 200 && status < 300) {
-      delivered(item, OutboxAttempt.response(target, start, took, status, null), circuitMerchant);
+      OutboxAttempt attempt = OutboxAttempt.response(target, start, took, status, null);
+      (item.target() == OutboxItem.Target.REGULATOR ? regulatorDelivered : merchantDelivered)
+          .increment();
+      return new Completion(
+          item,
+          attempt,
+          OutboxQueue.Result.delivered(item.id(), attempt),
+          true,
+          false,
+          circuitMerchant,
+          null);
     } else if (status != null) {
-      failed(
+      return failed(
           item,
           OutboxAttempt.response(target, start, took, status, "status " + status),
           retryAfter,
-          circuitMerchant);
+          circuitMerchant,
+          null);
     } else {
-      failed(
-          item, OutboxAttempt.noResponse(target, start, took, error), retryAfter, circuitMerchant);
+      return failed(
+          item,
+          OutboxAttempt.noResponse(target, start, took, error),
+          retryAfter,
+          circuitMerchant,
+          null);
     }
   }
 
@@ -541,38 +699,93 @@ public final class Delivery implements AutoCloseable {
     return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m.strip());
   }
 
-  private void delivered(OutboxItem item, OutboxAttempt attempt, String circuitMerchant) {
-    (item.target() == OutboxItem.Target.REGULATOR ? regulatorDelivered : merchantDelivered)
-        .increment();
-    boolean first = store.outbox().recordDelivered(item.id(), attempt);
-    Instant now = clock.instant();
-    if (first) {
-      latency.record(nonNegative(Duration.between(item.createdAt(), now)));
-    }
-    if (circuitMerchant != null && endpoints.recordSuccess(circuitMerchant, now)) {
-      openCircuits.set(endpoints.pausedCount());
-      LOG.info("endpoint resumed merchant_id=" + circuitMerchant + " after a successful probe");
-      wake();
-    }
-    if (first) {
+  private Completion failed(
+      OutboxItem item,
+      OutboxAttempt attempt,
+      Optional<Duration> retryAfter,
+      String circuitMerchant,
+      String pausedMerchant) {
+    (item.target() == OutboxItem.Target.REGULATOR ? regulatorFailed : merchantFailed).increment();
+    Backoff.Decision decision =
+        config.backoff().next(item.attempts() + 1, item.createdAt(), attempt.at(), retryAfter);
+    OutboxQueue.Result result =
+        decision.dead()
+            ? OutboxQueue.Result.dead(item.id(), attempt)
+            : OutboxQueue.Result.retry(item.id(), attempt, decision.retryAt().orElseThrow());
+    return new Completion(
+        item, attempt, result, false, decision.dead(), circuitMerchant, pausedMerchant);
+  }
+
+  // ---------------------------------------------------------------- recorder
+
+  private void recordLoop() {
+    List<Completion> batch = new ArrayList<>();
+    while (true) {
+      Completion first;
       try {
-        listener.delivered(item, now);
+        first = completions.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (first == null) {
+        if (!recording) {
+          return;
+        }
+        continue;
+      }
+      try {
+        beforeRecording.beforeBatch();
+      } catch (InterruptedException e) {
+        return;
+      }
+      batch.clear();
+      batch.add(first);
+      completions.drainTo(batch, OutboxQueue.MAX_RECORD - 1);
+      try {
+        record(batch);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "delivery listener failed outbox_id=" + item.id(), e);
+        LOG.log(Level.WARNING, "delivery recorder failed node=" + config.node(), e);
+      } finally {
+        synchronized (lock) {
+          unrecorded -= batch.size();
+          wakeRequested = true;
+          lock.notifyAll();
+        }
       }
     }
   }
 
-  private void failed(
-      OutboxItem item,
-      OutboxAttempt attempt,
-      Optional<Duration> retryAfter,
-      String circuitMerchant) {
-    (item.target() == OutboxItem.Target.REGULATOR ? regulatorFailed : merchantFailed).increment();
-    Backoff.Decision decision =
-        config.backoff().next(item.attempts() + 1, item.createdAt(), attempt.at(), retryAfter);
-    if (decision.dead()) {
-      if (store.outbox().recordDead(item.id(), attempt)) {
+  /** Writes {@code batch} in one transaction, then tells meters, listener and circuits. */
+  private void record(List<Completion> batch) {
+    List<OutboxQueue.Result> results = new ArrayList<>(batch.size());
+    for (Completion c : batch) {
+      results.add(c.result);
+    }
+    boolean[] firsts;
+    try {
+      firsts = store.outbox().recordAll(results);
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "could not record "
+              + batch.size()
+              + " delivery attempts node="
+              + config.node()
+              + "; their rows are sent again when their leases lapse",
+          e);
+      return;
+    }
+    Instant now = clock.instant();
+    Map<String, Integer> failuresSinceSuccess = new LinkedHashMap<>();
+    Map<String, OutboxAttempt> lastFailure = new HashMap<>();
+    Set<String> succeeded = new HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Completion c = batch.get(i);
+      OutboxItem item = c.item;
+      if (c.delivered && firsts[i]) {
+        latency.record(nonNegative(Duration.between(item.createdAt(), now)));
+        notifyListener(item, true, now);
+      } else if (c.dead && firsts[i]) {
         deadLetters.increment();
         LOG.warning(
             "outbox row dead-lettered outbox_id="
@@ -583,22 +796,63 @@ public final class Delivery implements AutoCloseable {
                 + item.target().code()
                 + " attempts="
                 + (item.attempts() + 1));
-        try {
-          listener.deadLettered(item, attempt.at());
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "delivery listener failed outbox_id=" + item.id(), e);
+        notifyListener(item, false, c.attempt.at());
+      }
+      if (c.circuitMerchant != null) {
+        if (c.delivered) {
+          succeeded.add(c.circuitMerchant);
+          failuresSinceSuccess.remove(c.circuitMerchant);
+        } else {
+          failuresSinceSuccess.merge(c.circuitMerchant, 1, Integer::sum);
+          lastFailure.put(c.circuitMerchant, c.attempt);
         }
       }
-    } else {
-      store.outbox().recordRetry(item.id(), attempt, decision.retryAt().orElseThrow());
     }
-    if (circuitMerchant != null) {
-      circuit(circuitMerchant, attempt);
+    if (!succeeded.isEmpty()) {
+      Set<String> resumed = endpoints.recordSuccesses(succeeded, now);
+      if (!resumed.isEmpty()) {
+        openCircuits.set(endpoints.pausedCount());
+        LOG.info("endpoint resumed merchant_ids=" + resumed + " after a successful probe");
+        wake();
+      }
+    }
+    for (Map.Entry<String, Integer> e : failuresSinceSuccess.entrySet()) {
+      circuit(e.getKey(), e.getValue(), lastFailure.get(e.getKey()));
+    }
+    for (Completion c : batch) {
+      // A probe may have resumed the endpoint while this fast failure was recorded, after the
+      // resume made pending rows due: then this row must not wait out its backoff.
+      if (c.pausedMerchant != null && !c.dead) {
+        Instant t = clock.instant();
+        if (endpoints.current(c.pausedMerchant, t).map(e -> !e.paused()).orElse(false)
+            && store.outbox().expedite(c.item.id(), t)) {
+          wake();
+        }
+      }
     }
   }
 
-  private void circuit(String merchantId, OutboxAttempt last) {
-    int failures = endpoints.recordFailure(merchantId);
+  private void notifyListener(OutboxItem item, boolean delivered, Instant at) {
+    try {
+      notifier.execute(
+          () -> {
+            try {
+              if (delivered) {
+                listener.delivered(item, at);
+              } else {
+                listener.deadLettered(item, at);
+              }
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, "delivery listener failed outbox_id=" + item.id(), e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.warning("delivery listener not told (stopping) outbox_id=" + item.id());
+    }
+  }
+
+  private void circuit(String merchantId, int failed, OutboxAttempt last) {
+    int failures = endpoints.recordFailures(merchantId, failed);
     Instant now = clock.instant();
     String reason =
         failures

@@ -8,13 +8,14 @@ import java.time.Instant;
  * horizon passed). The case service uses it to move cases along ({@code caseService::onDelivered},
  * {@code caseService::onDeadLettered}).
  *
- * <p><b>Threading and guarantees.</b> Methods run on a delivery worker thread after the row's new
- * state is committed, at most once per row and {@link Delivery} instance; with several nodes a row
- * whose lease lapsed may be delivered by two workers, and then only the one whose commit set {@code
- * delivered_at} calls {@link #delivered}. A crash between the commit and the call loses the call,
- * so a listener must not be the only record of the outcome: the outbox row is. Implementations must
- * be thread-safe and should return quickly; an exception they throw is logged and otherwise
- * ignored.
+ * <p><b>Threading and guarantees.</b> Methods run on the delivery's listener thread, one call at a
+ * time, after the transaction that recorded the row's new state has committed, at most once per row
+ * and {@link Delivery} instance; with several nodes a row whose lease lapsed may be delivered by
+ * two workers, and then only the one whose commit set {@code delivered_at} calls {@link
+ * #delivered}. A crash between the commit and the call loses the call, so a listener must not be
+ * the only record of the outcome: the outbox row is. Implementations must be thread-safe and should
+ * return quickly (a slow listener delays later listener calls, not deliveries); an exception they
+ * throw is logged and otherwise ignored.
  */
 public interface DeliveryListener {
   /** A listener that does nothing. */

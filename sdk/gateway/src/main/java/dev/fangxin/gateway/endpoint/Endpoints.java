@@ -18,10 +18,16 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Merchants' webhook endpoints, their signing secrets and keys, and the circuit that pauses an
@@ -328,6 +334,77 @@ public final class Endpoints {
     return store.inTransaction(tx -> read(tx, merchantId, now));
   }
 
+  /**
+   * The endpoints of {@code merchantIds} as they are at {@code now}, read in one transaction; a
+   * merchant without an endpoint is absent from the map. Delivery reads the endpoints of a whole
+   * claimed batch this way.
+   */
+  public Map<String, Endpoint> current(Collection<String> merchantIds, Instant now) {
+    Objects.requireNonNull(merchantIds, "merchantIds == null");
+    Objects.requireNonNull(now, "now == null");
+    List<String> ids = List.copyOf(new TreeSet<>(merchantIds));
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    return store.inTransaction(tx -> readAll(tx, ids, now));
+  }
+
+  /** As {@link #read} for every merchant in {@code ids}, with two queries in all. */
+  private static Map<String, Endpoint> readAll(Connection tx, List<String> ids, Instant now)
+      throws SQLException {
+    String in = "(" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+    Map<String, Row> rows = new HashMap<>();
+    try (PreparedStatement select =
+        tx.prepareStatement(
+            "SELECT "
+                + ROW_COLUMNS
+                + ", merchant_id FROM merchant_endpoints WHERE merchant_id IN "
+                + in)) {
+      for (int i = 0; i < ids.size(); i++) {
+        select.setString(i + 1, ids.get(i));
+      }
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          rows.put(rs.getString(10), row(rs));
+        }
+      }
+    }
+    Map<String, List<Endpoint.ActiveSecret>> secrets = new HashMap<>();
+    try (PreparedStatement select =
+        tx.prepareStatement(
+            "SELECT merchant_id, id, secret, created_at, expires_at FROM endpoint_secrets"
+                + " WHERE merchant_id IN "
+                + in
+                + " AND created_at <= ? AND (expires_at IS NULL OR expires_at > ?)"
+                + " ORDER BY merchant_id, created_at DESC, id DESC")) {
+      int i = 1;
+      for (String id : ids) {
+        select.setString(i++, id);
+      }
+      select.setLong(i++, now.getEpochSecond());
+      select.setLong(i, now.getEpochSecond());
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          secrets
+              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(
+                  new Endpoint.ActiveSecret(
+                      rs.getLong(2),
+                      WebhookSecret.parse(rs.getString(3)),
+                      Instant.ofEpochSecond(rs.getLong(4)),
+                      instant(rs, 5)));
+        }
+      }
+    }
+    Map<String, Endpoint> out = new HashMap<>();
+    for (Map.Entry<String, Row> e : rows.entrySet()) {
+      out.put(
+          e.getKey(),
+          endpoint(e.getKey(), e.getValue(), secrets.getOrDefault(e.getKey(), List.of())));
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- circuit
 
   /**
@@ -336,14 +413,29 @@ public final class Endpoints {
    * @return the failures since the last success, this one included; 0 if there is no endpoint
    */
   public int recordFailure(String merchantId) {
+    return recordFailures(merchantId, 1);
+  }
+
+  /**
+   * Counts {@code n} more failed attempts to merchant {@code merchantId}'s endpoint in one
+   * transaction.
+   *
+   * @param n at least 1
+   * @return the failures since the last success, these included; 0 if there is no endpoint
+   */
+  public int recordFailures(String merchantId, int n) {
     Objects.requireNonNull(merchantId, "merchantId == null");
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1, was " + n);
+    }
     return store.inTransaction(
         tx -> {
           try (PreparedStatement update =
               tx.prepareStatement(
-                  "UPDATE merchant_endpoints SET consecutive_failures = consecutive_failures + 1"
+                  "UPDATE merchant_endpoints SET consecutive_failures = consecutive_failures + ?"
                       + " WHERE merchant_id = ?")) {
-            update.setString(1, merchantId);
+            update.setInt(1, n);
+            update.setString(2, merchantId);
             if (update.executeUpdate() == 0) {
               return 0;
             }
@@ -390,6 +482,70 @@ public final class Endpoints {
           }
           return false;
         });
+  }
+
+  /**
+   * Records successful deliveries to the endpoints of {@code merchantIds}, as {@link
+   * #recordSuccess} does for each, but in one transaction that reads the circuit state of all of
+   * them without locking and writes only where a failure streak must end; an endpoint that is
+   * paused is resumed by {@link #recordSuccess} in a transaction of its own. Delivery calls this
+   * once per batch of recorded attempts.
+   *
+   * @return the merchants whose paused endpoint this call resumed
+   */
+  public Set<String> recordSuccesses(Collection<String> merchantIds, Instant now) {
+    Objects.requireNonNull(merchantIds, "merchantIds == null");
+    Objects.requireNonNull(now, "now == null");
+    List<String> ids = List.copyOf(new TreeSet<>(merchantIds));
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    List<String> paused = new ArrayList<>();
+    store.inTransaction(
+        tx -> {
+          List<String> streaks = new ArrayList<>();
+          try (PreparedStatement select =
+              tx.prepareStatement(
+                  "SELECT merchant_id, paused_at, consecutive_failures, failing_notified_at"
+                      + " FROM merchant_endpoints WHERE merchant_id IN ("
+                      + String.join(", ", Collections.nCopies(ids.size(), "?"))
+                      + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+              select.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                if (instant(rs, 2) != null) {
+                  paused.add(rs.getString(1));
+                } else if (rs.getInt(3) != 0 || instant(rs, 4) != null) {
+                  streaks.add(rs.getString(1));
+                }
+              }
+            }
+          }
+          if (!streaks.isEmpty()) {
+            Collections.sort(streaks);
+            try (PreparedStatement update =
+                tx.prepareStatement(
+                    "UPDATE merchant_endpoints SET consecutive_failures = 0,"
+                        + " failing_notified_at = NULL WHERE merchant_id = ?"
+                        + " AND paused_at IS NULL")) {
+              for (String id : streaks) {
+                update.setString(1, id);
+                update.addBatch();
+              }
+              update.executeBatch();
+            }
+          }
+          return null;
+        });
+    Set<String> resumed = new TreeSet<>();
+    for (String id : paused) {
+      if (recordSuccess(id, now)) {
+        resumed.add(id);
+      }
+    }
+    return resumed;
   }
 
   /**
@@ -672,22 +828,24 @@ public final class Endpoints {
             "SELECT " + ROW_COLUMNS + " FROM merchant_endpoints WHERE merchant_id = ?" + suffix)) {
       select.setString(1, merchantId);
       try (ResultSet rs = select.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        Row r = new Row();
-        r.url = rs.getString(1);
-        r.signingKey = rs.getBytes(2);
-        r.createdAt = Instant.ofEpochSecond(rs.getLong(3));
-        r.updatedAt = Instant.ofEpochSecond(rs.getLong(4));
-        r.pausedAt = instant(rs, 5);
-        r.pausedReason = rs.getString(6);
-        r.consecutiveFailures = rs.getInt(7);
-        r.failingNotifiedAt = instant(rs, 8);
-        r.probeAt = instant(rs, 9);
-        return r;
+        return rs.next() ? row(rs) : null;
       }
     }
+  }
+
+  /** The row at the cursor of {@code rs}, whose first columns are {@link #ROW_COLUMNS}. */
+  private static Row row(ResultSet rs) throws SQLException {
+    Row r = new Row();
+    r.url = rs.getString(1);
+    r.signingKey = rs.getBytes(2);
+    r.createdAt = Instant.ofEpochSecond(rs.getLong(3));
+    r.updatedAt = Instant.ofEpochSecond(rs.getLong(4));
+    r.pausedAt = instant(rs, 5);
+    r.pausedReason = rs.getString(6);
+    r.consecutiveFailures = rs.getInt(7);
+    r.failingNotifiedAt = instant(rs, 8);
+    r.probeAt = instant(rs, 9);
+    return r;
   }
 
   private static Optional<Endpoint> read(Connection tx, String merchantId, Instant now)
@@ -716,18 +874,21 @@ public final class Endpoints {
         }
       }
     }
-    return Optional.of(
-        new Endpoint(
-            merchantId,
-            URI.create(r.url),
-            secrets,
-            r.signingKey == null ? null : WebhookSigningKey.ofSeed(r.signingKey),
-            r.createdAt,
-            r.updatedAt,
-            r.pausedAt,
-            r.pausedReason,
-            r.consecutiveFailures,
-            r.probeAt));
+    return Optional.of(endpoint(merchantId, r, secrets));
+  }
+
+  private static Endpoint endpoint(String merchantId, Row r, List<Endpoint.ActiveSecret> secrets) {
+    return new Endpoint(
+        merchantId,
+        URI.create(r.url),
+        secrets,
+        r.signingKey == null ? null : WebhookSigningKey.ofSeed(r.signingKey),
+        r.createdAt,
+        r.updatedAt,
+        r.pausedAt,
+        r.pausedReason,
+        r.consecutiveFailures,
+        r.probeAt);
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -9,7 +9,10 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,15 +39,17 @@ import java.util.Set;
  * to use from many threads and from many gateway nodes sharing one PostgreSQL database.
  */
 public final class OutboxQueue {
+  // COALESCE rather than two IS NULL tests: no plan may then prefer the dead_at index (which
+  // finds every pending row) to outbox_claim_ix, whatever the planner's statistics say.
   private static final String CLAIMABLE =
-      "delivered_at IS NULL AND dead_at IS NULL AND due_at <= ?"
+      "COALESCE(delivered_at, dead_at) IS NULL AND due_at <= ?"
           + " AND (claimed_until IS NULL OR claimed_until <= ?)";
 
   private static final String SELECT_DUE =
       "SELECT id, case_id, event_type, payload, created_at, due_at, attempts, target,"
-          + " merchant_id, webhook_id FROM outbox WHERE "
+          + " merchant_id, webhook_id FROM outbox WHERE finished = FALSE AND "
           + CLAIMABLE
-          + " ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+          + " ORDER BY finished, due_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
 
   private static final String CLAIM_ONE =
       "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND " + CLAIMABLE;
@@ -252,7 +257,7 @@ public final class OutboxQueue {
     }
     if (!skipMerchants.isEmpty()) {
       filter.append(" AND (target = 'regulator' OR merchant_id NOT IN (");
-      filter.append(String.join(", ", java.util.Collections.nCopies(skipMerchants.size(), "?")));
+      filter.append(String.join(", ", Collections.nCopies(skipMerchants.size(), "?")));
       filter.append("))");
     }
     String sql =
@@ -295,8 +300,12 @@ public final class OutboxQueue {
         update.setLong(3, candidate.id());
         update.setLong(4, now);
         update.setLong(5, now);
-        if (update.executeUpdate() == 1) {
-          claimed.add(candidate);
+        update.addBatch();
+      }
+      int[] counts = update.executeBatch();
+      for (int i = 0; i < candidates.size(); i++) {
+        if (counts[i] == 1) {
+          claimed.add(candidates.get(i));
         }
       }
     }
@@ -314,7 +323,8 @@ public final class OutboxQueue {
     Objects.requireNonNull(at, "at == null");
     update(
         id,
-        "UPDATE outbox SET delivered_at = COALESCE(delivered_at, ?), claimed_by = NULL,"
+        "UPDATE outbox SET delivered_at = COALESCE(delivered_at, ?), finished = TRUE,"
+            + " claimed_by = NULL,"
             + " claimed_until = NULL WHERE id = ?",
         at.getEpochSecond());
   }
@@ -358,7 +368,7 @@ public final class OutboxQueue {
     Objects.requireNonNull(at, "at == null");
     update(
         id,
-        "UPDATE outbox SET dead_at = COALESCE(dead_at, ?), claimed_by = NULL,"
+        "UPDATE outbox SET dead_at = COALESCE(dead_at, ?), finished = TRUE, claimed_by = NULL,"
             + " claimed_until = NULL WHERE id = ?",
         at.getEpochSecond());
   }
@@ -423,12 +433,7 @@ public final class OutboxQueue {
    *     row; {@link StoreException.Reason#SQL_FAILED} if the database fails
    */
   public boolean recordDelivered(long id, OutboxAttempt attempt) {
-    return recordAttempt(
-        id,
-        attempt,
-        "delivered_at = COALESCE(delivered_at, ?)",
-        attempt.at().getEpochSecond(),
-        Outcome.DELIVERED);
+    return recordAll(List.of(Result.delivered(id, attempt)))[0];
   }
 
   /**
@@ -439,8 +444,7 @@ public final class OutboxQueue {
    *     row; {@link StoreException.Reason#SQL_FAILED} if the database fails
    */
   public void recordRetry(long id, OutboxAttempt attempt, Instant dueAt) {
-    Objects.requireNonNull(dueAt, "dueAt == null");
-    recordAttempt(id, attempt, "due_at = ?", dueAt.getEpochSecond(), Outcome.RETRY);
+    recordAll(List.of(Result.retry(id, attempt, dueAt)));
   }
 
   /**
@@ -453,74 +457,201 @@ public final class OutboxQueue {
    *     row; {@link StoreException.Reason#SQL_FAILED} if the database fails
    */
   public boolean recordDead(long id, OutboxAttempt attempt) {
-    return recordAttempt(
-        id,
-        attempt,
-        "dead_at = CASE WHEN delivered_at IS NULL THEN COALESCE(dead_at, ?) ELSE dead_at END",
-        attempt.at().getEpochSecond(),
-        Outcome.DEAD);
+    return recordAll(List.of(Result.dead(id, attempt)))[0];
   }
 
-  private enum Outcome {
-    DELIVERED,
-    RETRY,
-    DEAD
+  /**
+   * The outcome of one attempt on one row, to be recorded by {@link #recordAll}: delivered, failed
+   * and due again, or failed and dead-lettered. Immutable.
+   */
+  public static final class Result {
+    private enum Kind {
+      DELIVERED,
+      RETRY,
+      DEAD
+    }
+
+    private final long id;
+    private final OutboxAttempt attempt;
+    private final Kind kind;
+    private final long dueAt;
+
+    private Result(long id, OutboxAttempt attempt, Kind kind, long dueAt) {
+      this.id = id;
+      this.attempt = Objects.requireNonNull(attempt, "attempt == null");
+      this.kind = kind;
+      this.dueAt = dueAt;
+    }
+
+    /** Row {@code id} was answered with a 2xx by {@code attempt}. */
+    public static Result delivered(long id, OutboxAttempt attempt) {
+      return new Result(id, attempt, Kind.DELIVERED, 0);
+    }
+
+    /** {@code attempt} on row {@code id} failed; the row is due again at {@code dueAt}. */
+    public static Result retry(long id, OutboxAttempt attempt, Instant dueAt) {
+      Objects.requireNonNull(dueAt, "dueAt == null");
+      return new Result(id, attempt, Kind.RETRY, dueAt.getEpochSecond());
+    }
+
+    /** {@code attempt} on row {@code id} failed at the horizon; the row is dead-lettered. */
+    public static Result dead(long id, OutboxAttempt attempt) {
+      return new Result(id, attempt, Kind.DEAD, 0);
+    }
+
+    /** The row. */
+    public long id() {
+      return id;
+    }
+
+    /** The attempt. */
+    public OutboxAttempt attempt() {
+      return attempt;
+    }
   }
 
-  /** Returns whether the row was pending (DEAD) or undelivered (DELIVERED) before this call. */
-  private boolean recordAttempt(
-      long id, OutboxAttempt attempt, String set, long value, Outcome outcome) {
-    Objects.requireNonNull(attempt, "attempt == null");
-    return store.inTransaction(
-        tx -> {
-          boolean first;
-          try (PreparedStatement lock =
-              tx.prepareStatement(
-                  "SELECT delivered_at, dead_at FROM outbox WHERE id = ? FOR UPDATE")) {
-            lock.setLong(1, id);
-            try (ResultSet row = lock.executeQuery()) {
-              requireOne(row.next() ? 1 : 0, id);
-              boolean delivered = row.getObject(1) != null;
-              boolean dead = row.getObject(2) != null;
-              first = outcome == Outcome.DEAD ? !delivered && !dead : !delivered;
-            }
-          }
-          try (PreparedStatement insert =
-              tx.prepareStatement(
-                  "INSERT INTO delivery_attempts (outbox_id, at, url, status, error, duration_ms)"
-                      + " VALUES (?, ?, ?, ?, ?, ?)")) {
-            insert.setLong(1, id);
-            insert.setLong(2, attempt.at().getEpochSecond());
-            insert.setString(3, attempt.url());
-            if (attempt.status().isPresent()) {
-              insert.setInt(4, attempt.status().getAsInt());
-            } else {
-              insert.setNull(4, Types.INTEGER);
-            }
-            setNullable(insert, 5, attempt.error().orElse(null));
-            insert.setInt(6, (int) Math.min(Integer.MAX_VALUE, attempt.duration().toMillis()));
-            insert.executeUpdate();
-          }
-          try (PreparedStatement update =
-              tx.prepareStatement(
-                  "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?,"
-                      + " last_status = ?, last_error = ?, claimed_by = NULL,"
-                      + " claimed_until = NULL, "
-                      + set
-                      + " WHERE id = ?")) {
-            update.setLong(1, attempt.at().getEpochSecond());
-            if (attempt.status().isPresent()) {
-              update.setInt(2, attempt.status().getAsInt());
-            } else {
-              update.setNull(2, Types.INTEGER);
-            }
-            setNullable(update, 3, attempt.error().orElse(null));
-            update.setLong(4, value);
-            update.setLong(5, id);
-            requireOne(update.executeUpdate(), id);
-          }
-          return first;
-        });
+  /** The most results one {@link #recordAll} takes. */
+  public static final int MAX_RECORD = 1000;
+
+  /**
+   * Records the attempts of {@code results} in one transaction, as {@link #recordDelivered}, {@link
+   * #recordRetry} and {@link #recordDead} do one by one: locks the rows (in ID order, so concurrent
+   * callers cannot deadlock), appends every attempt to {@code delivery_attempts} and updates every
+   * row with JDBC batch statements, then commits once. Either every result is recorded or none is.
+   * Results for the same row are applied in list order.
+   *
+   * @param results 1 to {@value #MAX_RECORD} results
+   * @return for each result, in order: for a delivery, whether it delivered the row (false if it
+   *     had been delivered before); for a dead letter, whether it dead-lettered the row (false if
+   *     it was already delivered or dead); for a retry, false
+   * @throws StoreException {@link StoreException.Reason#OUTBOX_ITEM_NOT_FOUND} if a row does not
+   *     exist (nothing is recorded); {@link StoreException.Reason#SQL_FAILED} if the database fails
+   */
+  public boolean[] recordAll(List<Result> results) {
+    Objects.requireNonNull(results, "results == null");
+    if (results.isEmpty() || results.size() > MAX_RECORD) {
+      throw new IllegalArgumentException(
+          "results must hold 1 to " + MAX_RECORD + " results, held " + results.size());
+    }
+    List<Result> copy = List.copyOf(results);
+    return store.inTransaction(tx -> recordIn(tx, copy));
+  }
+
+  private static boolean[] recordIn(Connection tx, List<Result> results) throws SQLException {
+    // Lock every row first, in ID order, and read whether it is delivered or dead.
+    long[] ids = results.stream().mapToLong(Result::id).distinct().sorted().toArray();
+    Map<Long, boolean[]> state = new HashMap<>(); // {delivered, dead}
+    try (PreparedStatement lock =
+        tx.prepareStatement(
+            "SELECT id, delivered_at, dead_at FROM outbox WHERE id IN ("
+                + String.join(", ", Collections.nCopies(ids.length, "?"))
+                + ") ORDER BY id FOR UPDATE")) {
+      for (int i = 0; i < ids.length; i++) {
+        lock.setLong(i + 1, ids[i]);
+      }
+      try (ResultSet rows = lock.executeQuery()) {
+        while (rows.next()) {
+          long id = rows.getLong(1);
+          rows.getLong(2);
+          boolean delivered = !rows.wasNull();
+          rows.getLong(3);
+          boolean dead = !rows.wasNull();
+          state.put(id, new boolean[] {delivered, dead});
+        }
+      }
+    }
+    for (long id : ids) {
+      requireOne(state.containsKey(id) ? 1 : 0, id);
+    }
+    boolean[] firsts = new boolean[results.size()];
+    try (PreparedStatement insert =
+            tx.prepareStatement(
+                "INSERT INTO delivery_attempts (outbox_id, at, url, status, error, duration_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement delivered = tx.prepareStatement(recordUpdate("delivered_at", true));
+        PreparedStatement retry = tx.prepareStatement(recordUpdate("due_at", false));
+        PreparedStatement dead = tx.prepareStatement(recordUpdate("dead_at", true))) {
+      boolean anyDelivered = false;
+      boolean anyRetry = false;
+      boolean anyDead = false;
+      for (int i = 0; i < results.size(); i++) {
+        Result r = results.get(i);
+        OutboxAttempt attempt = r.attempt;
+        long at = attempt.at().getEpochSecond();
+        insert.setLong(1, r.id);
+        insert.setLong(2, at);
+        insert.setString(3, attempt.url());
+        if (attempt.status().isPresent()) {
+          insert.setInt(4, attempt.status().getAsInt());
+        } else {
+          insert.setNull(4, Types.INTEGER);
+        }
+        setNullable(insert, 5, attempt.error().orElse(null));
+        insert.setInt(6, (int) Math.min(Integer.MAX_VALUE, attempt.duration().toMillis()));
+        insert.addBatch();
+
+        boolean[] s = state.get(r.id); // {delivered, dead}, as this batch leaves it so far
+        PreparedStatement update;
+        long value;
+        switch (r.kind) {
+          case DELIVERED:
+            firsts[i] = !s[0];
+            value = s[0] ? -1 : at; // -1: keep the first delivery time (see recordUpdate)
+            s[0] = true;
+            update = delivered;
+            anyDelivered = true;
+            break;
+          case DEAD:
+            firsts[i] = !s[0] && !s[1];
+            value = firsts[i] ? at : -1;
+            s[1] = s[1] || !s[0];
+            update = dead;
+            anyDead = true;
+            break;
+          default:
+            value = r.dueAt;
+            update = retry;
+            anyRetry = true;
+        }
+        update.setLong(1, at);
+        if (attempt.status().isPresent()) {
+          update.setInt(2, attempt.status().getAsInt());
+        } else {
+          update.setNull(2, Types.INTEGER);
+        }
+        setNullable(update, 3, attempt.error().orElse(null));
+        update.setLong(4, value);
+        update.setLong(5, value);
+        update.setLong(6, r.id);
+        update.addBatch();
+      }
+      insert.executeBatch();
+      if (anyDelivered) {
+        delivered.executeBatch();
+      }
+      if (anyRetry) {
+        retry.executeBatch();
+      }
+      if (anyDead) {
+        dead.executeBatch();
+      }
+    }
+    return firsts;
+  }
+
+  /**
+   * The update of one recorded attempt: sets {@code column} to parameter 5, unless parameter 4 (the
+   * same value) is -1, which keeps the column as it is; {@code finishes} when the row is delivered
+   * or dead afterwards.
+   */
+  private static String recordUpdate(String column, boolean finishes) {
+    return "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_status = ?,"
+        + " last_error = ?, claimed_by = NULL, claimed_until = NULL, "
+        + (finishes ? "finished = TRUE, " : "")
+        + column
+        + " = CASE WHEN ? = -1 THEN "
+        + column
+        + " ELSE ? END WHERE id = ?";
   }
 
   /**

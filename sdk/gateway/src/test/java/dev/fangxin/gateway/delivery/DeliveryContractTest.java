@@ -23,6 +23,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -705,6 +707,118 @@ abstract class DeliveryContractTest {
             .orElseThrow());
     retryNow(delivery, id);
     awaitDelivered(id);
+  }
+
+  @Test
+  void oneBatchOfMixedOutcomesRecordsEachRowAsItsOwnAttempt() throws Exception {
+    MockMerchant ok = merchantWithMock("X-OK");
+    MockMerchant failing = merchantWithMock("X-FAILING");
+    failing.defaultReply(MockMerchant.Reply.status(500));
+    List<Long> okRows = new ArrayList<>();
+    List<Long> failedRows = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      okRows.add(enqueue("X-OK", null, "case.updated"));
+      failedRows.add(enqueue("X-FAILING", null, "case.updated"));
+    }
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger batches = new AtomicInteger();
+    Delivery delivery =
+        startWithHook(
+            config()
+                .workers(6)
+                .perEndpointConcurrency(3)
+                .responseTimeout(Duration.ofSeconds(5))
+                .build(),
+            () -> {
+              batches.incrementAndGet();
+              release.await();
+            });
+    // Hold the recorder until all six attempts have finished, so that they make one batch.
+    await("six requests answered", () -> ok.received().size() + failing.received().size() == 6);
+    await("workers idle", () -> delivery.inFlight() == 0);
+    assertThat(row(okRows.get(0)).attempts()).isZero();
+    release.countDown();
+    for (long id : okRows) {
+      awaitDelivered(id);
+    }
+    for (long id : failedRows) {
+      awaitAttempts(id, 1);
+    }
+    assertThat(batches).hasValue(1);
+    for (long id : okRows) {
+      OutboxRecord r = row(id);
+      assertThat(r.attempts()).isEqualTo(1);
+      assertThat(r.lastStatus()).hasValue(200);
+      assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a.status()).hasValue(200));
+    }
+    for (long id : failedRows) {
+      OutboxRecord r = row(id);
+      assertThat(r.deliveredAt()).isEmpty();
+      assertThat(r.deadAt()).isEmpty();
+      assertThat(r.attempts()).isEqualTo(1);
+      assertThat(r.lastStatus()).hasValue(500);
+      assertThat(r.dueAt()).isAfter(clock.instant());
+      assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a.status()).hasValue(500));
+    }
+    await("listener told", () -> listener.delivered.size() == 3);
+    assertThat(listener.delivered)
+        .extracting(OutboxItem::id)
+        .containsExactlyInAnyOrderElementsOf(okRows);
+    assertThat(
+            meters
+                .counter("fangxin.delivery.attempts", "target", "merchant", "outcome", "failed")
+                .count())
+        .isEqualTo(3.0);
+    // Both circuits are updated once for the batch, after its commit: three failures counted, no
+    // streak for ok.
+    await(
+        "three failures counted",
+        () ->
+            endpoints.current("X-FAILING", clock.instant()).orElseThrow().consecutiveFailures()
+                == 3);
+    assertThat(endpoints.current("X-OK", clock.instant()).orElseThrow().consecutiveFailures())
+        .isZero();
+  }
+
+  @Test
+  void aCrashBetweenSendAndRecordingRedeliversWithTheSameWebhookId() throws Exception {
+    MockMerchant shop = merchantWithMock("X-SHOP-1");
+    long id = enqueue("X-SHOP-1", null, "case.created");
+    DeliveryConfig config = config().responseTimeout(Duration.ofSeconds(5)).build();
+    CountDownLatch never = new CountDownLatch(1);
+    Delivery dying = startWithHook(config, never::await);
+    assertThat(shop.awaitProcessed(1, Duration.ofSeconds(20))).isTrue();
+    await("worker done", () -> dying.inFlight() == 0);
+    dying.kill(); // the 200 was received, its recording never written
+    OutboxRecord orphan = row(id);
+    assertThat(orphan.deliveredAt()).isEmpty();
+    assertThat(orphan.attempts()).isZero();
+    assertThat(attempts(id)).isEmpty();
+
+    Delivery survivor =
+        start(config().node("node-b").responseTimeout(Duration.ofSeconds(5)).build());
+    clock.advance(config.lease());
+    survivor.wake();
+    awaitDelivered(id);
+    String webhookId = row(id).webhookId();
+    assertThat(shop.received()).hasSize(2).allSatisfy(r -> assertThat(r.id()).isEqualTo(webhookId));
+    assertThat(shop.processedIds()).containsExactly(webhookId);
+    assertThat(shop.duplicates()).isEqualTo(1);
+    assertThat(row(id).attempts()).isEqualTo(1);
+    await("listener told", () -> listener.delivered.size() == 1);
+  }
+
+  Delivery startWithHook(DeliveryConfig config, Delivery.RecordHook hook) {
+    Delivery d =
+        Delivery.builder(store, endpoints, config)
+            .clock(clock)
+            .listener(listener)
+            .meters(meters)
+            .beforeRecording(hook)
+            .build();
+    toClose.add(d);
+    d.start();
+    return d;
   }
 
   /** Records listener calls; thread-safe. */
