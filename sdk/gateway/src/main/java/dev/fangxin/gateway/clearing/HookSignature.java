@@ -76,6 +76,11 @@ public final class HookSignature {
         + Base64.getEncoder().encodeToString(mac(keyOf(secret), timestamp, method, path, body));
   }
 
+  /** {@link #sign} with the HMAC key itself (32 bytes). */
+  static String signWithKey(byte[] key, long timestamp, String method, String path, byte[] body) {
+    return "v1=" + Base64.getEncoder().encodeToString(mac(key, timestamp, method, path, body));
+  }
+
   /**
    * The HMAC key a secret text encodes.
    *
