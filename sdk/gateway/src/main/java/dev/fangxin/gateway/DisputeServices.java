@@ -6,6 +6,12 @@ import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.cases.CaseRoutes;
 import dev.fangxin.gateway.cases.CaseService;
 import dev.fangxin.gateway.cases.CaseTimers;
+import dev.fangxin.gateway.clearing.Acquirers;
+import dev.fangxin.gateway.clearing.ClearingRecords;
+import dev.fangxin.gateway.clearing.ClearingRoutes;
+import dev.fangxin.gateway.clearing.HookSignature;
+import dev.fangxin.gateway.clearing.HttpClearingLookup;
+import dev.fangxin.gateway.clearing.TraceRouter;
 import dev.fangxin.gateway.config.GatewayConfig;
 import dev.fangxin.gateway.delivery.Backoff;
 import dev.fangxin.gateway.delivery.Delivery;
@@ -24,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The dispute gateway's own pieces as one {@link Gateway.Component}: the registry API, API keys,
- * merchant endpoints, complaint intake, the persisted case lifecycle with its deadline timer, and
+ * merchant endpoints, complaint intake (receipt tokens and traces), the acquirers' clearing hook
+ * and the pull hook behind trace routing, the persisted case lifecycle with its deadline timer, and
  * signed webhook delivery, wired to each other and to the {@link GatewayConfig}.
  *
  * <p>The seams: a commit that enqueues outbox rows wakes {@link Delivery} at once; a delivered
@@ -92,11 +99,20 @@ public final class DisputeServices implements Gateway.Component {
             .build());
 
     ReceiptVerifier verifier = ReceiptVerifier.create(registry, meters);
-    ComplaintIntake intake = ComplaintIntake.create(verifier, cases, meters);
+    Acquirers acquirers = Acquirers.on(store, clock);
+    ClearingRecords clearing = ClearingRecords.on(store, clock);
+    TraceRouter router =
+        TraceRouter.create(
+            HttpClearingLookup.builder(acquirers, clearing, clock).meters(meters).build(),
+            registry);
+    ComplaintIntake intake = ComplaintIntake.create(verifier, router, cases, meters);
 
     ctx.routes(RegistryRoutes.routes(registry, apiKeys, guard, clock));
     ctx.routes(EndpointRoutes.of(endpoints, guard));
-    ctx.routes(IntakeRoutes.create(verifier, intake).routes());
+    ctx.routes(IntakeRoutes.create(verifier, intake, guard).routes());
+    ctx.routes(
+        ClearingRoutes.routes(
+            acquirers, clearing, HookSignature.verifier(acquirers, clock), guard));
     ctx.routes(CaseRoutes.create(cases, guard).routes());
 
     CaseTimers timers = CaseTimers.create(cases, clock, TIMER_INTERVAL);

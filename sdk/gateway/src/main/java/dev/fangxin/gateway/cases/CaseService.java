@@ -218,7 +218,7 @@ public final class CaseService {
                 byKey.get());
           }
           Optional<String> open =
-              cases.openCaseFor(tx, c.receipt().keyId(), c.receipt().sequence());
+              cases.openCaseFor(tx, c.receipt().receiptKey(), c.receipt().receiptSequence());
           if (open.isPresent()) {
             return new CaseException(
                 CaseException.Reason.RECEIPT_ALREADY_OPEN,

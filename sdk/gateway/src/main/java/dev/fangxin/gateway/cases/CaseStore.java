@@ -97,8 +97,8 @@ public final class CaseStore {
       insert.setLong(4, seconds(record.createdAt()));
       insert.setLong(5, seconds(record.updatedAt()));
       insert.setString(6, c.idempotencyKeyHash());
-      insert.setBytes(7, c.receipt().keyId().toBytes());
-      insert.setLong(8, c.receipt().sequence());
+      insert.setBytes(7, c.receipt().receiptKey());
+      insert.setLong(8, c.receipt().receiptSequence());
       insert.setBytes(9, payload.toString().getBytes(StandardCharsets.UTF_8));
       insert.setBytes(10, c.accessSecretHash());
       insert.setLong(11, seconds(record.merchantDeadline()));
@@ -111,8 +111,8 @@ public final class CaseStore {
         tx.prepareStatement(
             "INSERT INTO open_receipts (receipt_key_id, receipt_sequence, case_id)"
                 + " VALUES (?, ?, ?)")) {
-      open.setBytes(1, c.receipt().keyId().toBytes());
-      open.setLong(2, c.receipt().sequence());
+      open.setBytes(1, c.receipt().receiptKey());
+      open.setLong(2, c.receipt().receiptSequence());
       open.setString(3, record.id());
       open.executeUpdate();
     }
@@ -157,10 +157,19 @@ public final class CaseStore {
   /** The ID of the open case about receipt ({@code keyId}, {@code sequence}), if any. */
   public Optional<String> openCaseFor(Connection tx, KeyId keyId, long sequence)
       throws SQLException {
+    return openCaseFor(tx, keyId.toBytes(), sequence);
+  }
+
+  /**
+   * The ID of the open case about the payment {@link ReceiptSummary#receiptKey()}, {@link
+   * ReceiptSummary#receiptSequence()}, if any.
+   */
+  public Optional<String> openCaseFor(Connection tx, byte[] receiptKey, long sequence)
+      throws SQLException {
     try (PreparedStatement select =
         tx.prepareStatement(
             "SELECT case_id FROM open_receipts WHERE receipt_key_id = ? AND receipt_sequence = ?")) {
-      select.setBytes(1, keyId.toBytes());
+      select.setBytes(1, receiptKey);
       select.setLong(2, sequence);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? Optional.of(row.getString(1)) : Optional.empty();

@@ -121,9 +121,7 @@ public final class NewCase {
     return "NewCase{id="
         + caseId
         + ", receipt="
-        + receipt.keyId().toHex()
-        + "/"
-        + receipt.sequence()
+        + receipt.keyId().map(k -> k.toHex() + "/" + receipt.sequence()).orElse("trace")
         + ", key="
         + idempotencyKeyHash.substring(0, 8)
         + "…}";

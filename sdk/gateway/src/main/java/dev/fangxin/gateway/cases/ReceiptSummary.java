@@ -10,16 +10,17 @@ import java.time.ZoneId;
 import java.util.Objects;
 
 /**
- * What a verified dispute token says about a payment, resolved against the registry: the signing
- * key and its sequence number, the transaction type and amount, when it was paid, the payment tool
- * that signed it and the merchant that tool was bound to at that time (with its name and time
- * zone).
+ * What a verified dispute token — or a clearing record found by its trace — says about a payment,
+ * resolved against the registry: the signing key and its sequence number (token) or the durable
+ * trace (clearing record), the transaction type and amount, when it was paid, the payment tool that
+ * signed it and the merchant that tool was bound to at that time (with its name and time zone).
  *
  * <p>Immutable and thread-safe. The payment time is whole UTC seconds, as in the token.
  */
 public final class ReceiptSummary {
   private final KeyId keyId;
   private final long sequence;
+  private final String trace;
   private final TransactionType type;
   private final Money amount;
   private final Instant paidAt;
@@ -31,6 +32,7 @@ public final class ReceiptSummary {
   private ReceiptSummary(
       KeyId keyId,
       long sequence,
+      String trace,
       TransactionType type,
       Money amount,
       Instant paidAt,
@@ -40,6 +42,7 @@ public final class ReceiptSummary {
       ZoneId timeZone) {
     this.keyId = keyId;
     this.sequence = sequence;
+    this.trace = trace;
     this.type = type;
     this.amount = amount;
     this.paidAt = paidAt;
@@ -84,6 +87,7 @@ public final class ReceiptSummary {
     return new ReceiptSummary(
         keyId,
         sequence,
+        null,
         type,
         amount,
         paidAt,
@@ -93,13 +97,81 @@ public final class ReceiptSummary {
         timeZone);
   }
 
-  /** The terminal key that signed the receipt. */
-  public KeyId keyId() {
-    return keyId;
+  /**
+   * A summary of a payment found by its durable trace (the complaint named the trace, not a signed
+   * receipt).
+   *
+   * @param durableTrace the 46-character canonical durable trace
+   * @throws IllegalArgumentException as {@link #of}, or if the trace is not 46 characters
+   */
+  public static ReceiptSummary ofTrace(
+      String durableTrace,
+      TransactionType type,
+      Money amount,
+      Instant paidAt,
+      String toolId,
+      String merchantId,
+      String merchantName,
+      ZoneId timeZone) {
+    Objects.requireNonNull(durableTrace, "durableTrace == null");
+    if (durableTrace.length() != 46) {
+      throw new IllegalArgumentException("durableTrace must be 46 characters.");
+    }
+    ReceiptSummary r =
+        of(
+            KeyId.of(new byte[8]),
+            1,
+            type,
+            amount,
+            paidAt,
+            toolId,
+            merchantId,
+            merchantName,
+            timeZone);
+    return new ReceiptSummary(
+        null,
+        0,
+        durableTrace,
+        r.type,
+        r.amount,
+        r.paidAt,
+        r.toolId,
+        r.merchantId,
+        r.merchantName,
+        r.timeZone);
   }
 
-  /** The receipt's sequence number under its key; with {@link #keyId()} it names the receipt. */
+  /** The terminal key that signed the receipt; empty for a payment found by its trace. */
+  public java.util.Optional<KeyId> keyId() {
+    return java.util.Optional.ofNullable(keyId);
+  }
+
+  /**
+   * The receipt's sequence number under its key; with {@link #keyId()} it names the receipt. 0 for
+   * a payment found by its trace.
+   */
   public long sequence() {
+    return sequence;
+  }
+
+  /** The durable trace of a payment found by its trace; empty for a signed receipt. */
+  public java.util.Optional<String> trace() {
+    return java.util.Optional.ofNullable(trace);
+  }
+
+  /**
+   * The bytes that, with {@link #receiptSequence()}, identify the payment in {@code open_receipts}
+   * and {@code cases.receipt_key_id}: the 8 key-ID bytes of a signed receipt, or the ASCII of
+   * {@code "trace:"} and the durable trace (52 bytes, so never equal to a key ID).
+   */
+  public byte[] receiptKey() {
+    return keyId != null
+        ? keyId.toBytes()
+        : ("trace:" + trace).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** The sequence number of a signed receipt, 0 for a payment found by its trace. */
+  public long receiptSequence() {
     return sequence;
   }
 
@@ -151,8 +223,12 @@ public final class ReceiptSummary {
    */
   public JsonObject toJson() {
     JsonObject o = new JsonObject();
-    o.addProperty("key_id", keyId.toHex());
-    o.addProperty("sequence", sequence);
+    if (keyId != null) {
+      o.addProperty("key_id", keyId.toHex());
+      o.addProperty("sequence", sequence);
+    } else {
+      o.addProperty("trace", trace);
+    }
     o.addProperty("type", CaseCodes.transactionType(type));
     o.add("amount", moneyJson(amount));
     o.addProperty("paid_at", paidAt.toString());
@@ -178,6 +254,18 @@ public final class ReceiptSummary {
               amount.get("minor_units").getAsLong(),
               java.util.Currency.getInstance(amount.get("currency").getAsString())
                   .getNumericCode());
+      if (o.has("trace")) {
+        return ofTrace(
+            o.get("trace").getAsString(),
+            CaseCodes.parseTransactionType(o.get("type").getAsString())
+                .orElseThrow(() -> new IllegalArgumentException("unknown transaction type")),
+            money,
+            Instant.parse(o.get("paid_at").getAsString()),
+            o.get("tool_id").getAsString(),
+            o.get("merchant_id").getAsString(),
+            o.get("merchant_name").getAsString(),
+            ZoneId.of(o.get("time_zone").getAsString()));
+      }
       return of(
           KeyId.fromHex(o.get("key_id").getAsString()),
           o.get("sequence").getAsLong(),
@@ -209,8 +297,9 @@ public final class ReceiptSummary {
       return false;
     }
     ReceiptSummary r = (ReceiptSummary) o;
-    return keyId.equals(r.keyId)
+    return Objects.equals(keyId, r.keyId)
         && sequence == r.sequence
+        && Objects.equals(trace, r.trace)
         && type == r.type
         && amount.equals(r.amount)
         && paidAt.equals(r.paidAt)
@@ -222,15 +311,13 @@ public final class ReceiptSummary {
 
   @Override
   public int hashCode() {
-    return Objects.hash(keyId, sequence, merchantId);
+    return Objects.hash(keyId, sequence, trace, merchantId);
   }
 
   @Override
   public String toString() {
-    return "ReceiptSummary{key="
-        + keyId.toHex()
-        + ", sequence="
-        + sequence
+    return "ReceiptSummary{"
+        + (keyId != null ? "key=" + keyId.toHex() + ", sequence=" + sequence : "trace=" + trace)
         + ", merchant="
         + merchantId
         + ", amount="

@@ -1,13 +1,19 @@
 package dev.fangxin.gateway.intake;
 
 import com.google.gson.JsonObject;
+import dev.fangxin.gateway.auth.Principal;
+import dev.fangxin.gateway.auth.Role;
 import dev.fangxin.gateway.cases.CaseException;
 import dev.fangxin.gateway.cases.CaseService;
 import dev.fangxin.gateway.cases.CaseStore;
 import dev.fangxin.gateway.cases.NewCase;
 import dev.fangxin.gateway.cases.ReceiptSummary;
 import dev.fangxin.gateway.cases.StoredCase;
+import dev.fangxin.gateway.clearing.ClearingException;
+import dev.fangxin.gateway.clearing.ClearingRecord;
+import dev.fangxin.gateway.clearing.TraceRouter;
 import dev.fangxin.gateway.intake.IntakeException.FieldError;
+import dev.fangxin.protocol.v1.TransactionType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -51,6 +57,18 @@ import javax.crypto.spec.SecretKeySpec;
  * open_receipts} primary key let exactly one commit; the others look again and are answered as
  * above.
  *
+ * <h2>Trace origin</h2>
+ *
+ * With a {@link TraceRouter} ({@link #create(ReceiptVerifier, TraceRouter, CaseService,
+ * MeterRegistry)}), a complaint may name the payment by its trace instead of a receipt token: the
+ * trace is routed to its clearing record, payment tool and the merchant bound to that tool at the
+ * payment's time. A wallet partner ({@link Role#WALLET_PARTNER} caller) may give the trace alone;
+ * anyone else (a trace typed by hand) must also give the amount and the date, which must match the
+ * clearing record ({@code clearing.trace_mismatch}, 422, naming each field that differs). An
+ * unknown trace is {@code clearing.unknown_trace} (404). The payment's identity for idempotency and
+ * "one open case per payment" is the durable trace ({@link ReceiptSummary#receiptKey()}). Without a
+ * router, the trace origin is refused with {@code intake.invalid_field} ({@code trace}).
+ *
  * <h2>Access secret</h2>
  *
  * The consumer's access secret is the unpadded base64url of HMAC-SHA256, keyed with 32 random bytes
@@ -84,14 +102,30 @@ public final class ComplaintIntake {
   private static final int ATTEMPTS = 4;
 
   private final ReceiptVerifier verifier;
+  private final TraceRouter traces;
   private final CaseService cases;
   private final MeterRegistry meters;
   private final SecureRandom random = new SecureRandom();
 
-  private ComplaintIntake(ReceiptVerifier verifier, CaseService cases, MeterRegistry meters) {
+  private ComplaintIntake(
+      ReceiptVerifier verifier, TraceRouter traces, CaseService cases, MeterRegistry meters) {
     this.verifier = verifier;
+    this.traces = traces;
     this.cases = cases;
     this.meters = meters;
+  }
+
+  /**
+   * Intake verifying tokens with {@code verifier} and routing traces with {@code traces}, opening
+   * cases in {@code cases}.
+   */
+  public static ComplaintIntake create(
+      ReceiptVerifier verifier, TraceRouter traces, CaseService cases, MeterRegistry meters) {
+    return new ComplaintIntake(
+        Objects.requireNonNull(verifier, "verifier == null"),
+        Objects.requireNonNull(traces, "traces == null"),
+        Objects.requireNonNull(cases, "cases == null"),
+        Objects.requireNonNull(meters, "meters == null"));
   }
 
   /** Intake verifying with {@code verifier}, opening cases in {@code cases}. */
@@ -99,6 +133,7 @@ public final class ComplaintIntake {
       ReceiptVerifier verifier, CaseService cases, MeterRegistry meters) {
     return new ComplaintIntake(
         Objects.requireNonNull(verifier, "verifier == null"),
+        null,
         Objects.requireNonNull(cases, "cases == null"),
         Objects.requireNonNull(meters, "meters == null"));
   }
@@ -160,7 +195,23 @@ public final class ComplaintIntake {
    * @throws IntakeException for every refusal (see {@link IntakeException.Reason})
    */
   public Filing file(Optional<String> contentType, byte[] body, Optional<String> idempotencyKey) {
+    return file(contentType, body, idempotencyKey, Optional.empty());
+  }
+
+  /**
+   * Parses {@code body} by its {@code contentType} and files it for {@code caller} (empty: an
+   * anonymous consumer).
+   *
+   * @throws IntakeException for every refusal of the request or token
+   * @throws ClearingException for a trace that is unknown, does not match, or cannot be routed
+   */
+  public Filing file(
+      Optional<String> contentType,
+      byte[] body,
+      Optional<String> idempotencyKey,
+      Optional<Principal> caller) {
     Objects.requireNonNull(contentType, "contentType == null");
+    Objects.requireNonNull(caller, "caller == null");
     Objects.requireNonNull(body, "body == null");
     ComplaintRequest request;
     try {
@@ -185,7 +236,7 @@ public final class ComplaintIntake {
       count("refused");
       throw e;
     }
-    return file(request, idempotencyKey);
+    return file(request, idempotencyKey, caller);
   }
 
   /**
@@ -195,10 +246,23 @@ public final class ComplaintIntake {
    * @throws IntakeException for every refusal (see {@link IntakeException.Reason})
    */
   public Filing file(ComplaintRequest request, Optional<String> idempotencyKey) {
+    return file(request, idempotencyKey, Optional.empty());
+  }
+
+  /**
+   * Files {@code request} for {@code caller} (empty: an anonymous consumer).
+   *
+   * @param idempotencyKey the {@code Idempotency-Key} header, if sent
+   * @throws IntakeException for every refusal of the request or token
+   * @throws ClearingException for a trace that is unknown, does not match, or cannot be routed
+   */
+  public Filing file(
+      ComplaintRequest request, Optional<String> idempotencyKey, Optional<Principal> caller) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+    Objects.requireNonNull(caller, "caller == null");
     try {
-      Filing filing = fileOrThrow(request, idempotencyKey);
+      Filing filing = fileOrThrow(request, idempotencyKey, caller);
       count(filing.created() ? "created" : "replayed");
       return filing;
     } catch (IntakeException e) {
@@ -207,10 +271,59 @@ public final class ComplaintIntake {
               ? "duplicate_open"
               : "refused");
       throw e;
+    } catch (ClearingException e) {
+      count("refused");
+      throw e;
     }
   }
 
-  private Filing fileOrThrow(ComplaintRequest request, Optional<String> header) {
+  private ReceiptSummary summarize(ComplaintRequest request, Optional<Principal> caller) {
+    if (request.traced().isEmpty()) {
+      return verifier.verify(request.receiptToken());
+    }
+    ComplaintRequest.TracedOrigin t = request.traced().get();
+    if (traces == null) {
+      throw IntakeException.invalid(
+          List.of(
+              FieldError.of(
+                  "trace", "this gateway accepts only the receipt_token origin, not trace.")));
+    }
+    boolean walletPartner = caller.map(p -> p.role() == Role.WALLET_PARTNER).orElse(false);
+    if (!walletPartner) {
+      List<FieldError> errors = new ArrayList<>();
+      if (t.amount().isEmpty()) {
+        errors.add(FieldError.of("amount", "amount is required with a trace typed by hand."));
+      }
+      if (t.paidOn().isEmpty()) {
+        errors.add(FieldError.of("paid_on", "paid_on is required with a trace typed by hand."));
+      }
+      if (!errors.isEmpty()) {
+        throw IntakeException.invalid(errors);
+      }
+    }
+    TraceRouter.Routed routed = traces.route(t.trace(), t.amount(), t.paidOn());
+    ClearingRecord r = routed.record();
+    if (r.amount().minorUnits() < 1) {
+      throw IntakeException.invalid(
+          List.of(FieldError.of("trace", "the clearing record of this trace has no amount.")));
+    }
+    TransactionType type =
+        r.processingCode().filter(c -> c.startsWith("20")).isPresent()
+            ? TransactionType.TRANSACTION_TYPE_REFUND
+            : TransactionType.TRANSACTION_TYPE_SALE;
+    return ReceiptSummary.ofTrace(
+        r.trace().value(),
+        type,
+        r.amount(),
+        r.transactionTime(),
+        routed.tool().id(),
+        routed.merchant().id(),
+        routed.merchant().name(),
+        routed.merchant().timeZone());
+  }
+
+  private Filing fileOrThrow(
+      ComplaintRequest request, Optional<String> header, Optional<Principal> caller) {
     String key = effectiveKey(request, header);
     String keyHash = keyHash(key);
     byte[] fingerprint = request.fingerprint();
@@ -232,22 +345,30 @@ public final class ComplaintIntake {
                   if (earlierCase.isPresent()) {
                     return new Look(earlierCase, null, null);
                   }
+                  if (request.traced().isPresent()) {
+                    return new Look(Optional.empty(), null, Optional.empty());
+                  }
                   ReceiptSummary r = verifier.verify(tx, request.receiptToken());
                   return new Look(
-                      Optional.empty(), r, store.openCaseFor(tx, r.keyId(), r.sequence()));
+                      Optional.empty(),
+                      r,
+                      store.openCaseFor(tx, r.receiptKey(), r.receiptSequence()));
                 });
     if (look.earlier.isPresent()) {
       return earlier(look.earlier.get(), key, fingerprint);
     }
     Optional<Filing> earlier;
-    ReceiptSummary receipt = look.receipt;
+    // A token is verified inside the read transaction above; a trace is routed here (it may call
+    // the acquirer's pull hook, which must not hold a database transaction open).
+    ReceiptSummary receipt = look.receipt != null ? look.receipt : summarize(request, caller);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Optional<String> open =
-          attempt == 0
+          attempt == 0 && look.receipt != null
               ? look.openCase
               : store
                   .store()
-                  .inTransaction(tx -> store.openCaseFor(tx, receipt.keyId(), receipt.sequence()));
+                  .inTransaction(
+                      tx -> store.openCaseFor(tx, receipt.receiptKey(), receipt.receiptSequence()));
       if (open.isPresent()) {
         // A concurrent filing with our key may have committed since we looked: a replay then.
         earlier = earlierFiling(keyHash, key, fingerprint);

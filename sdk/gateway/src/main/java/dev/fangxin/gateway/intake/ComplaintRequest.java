@@ -3,6 +3,11 @@ package dev.fangxin.gateway.intake;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.fangxin.core.id.DurableTrace;
+import dev.fangxin.core.id.InvalidIdentifierException;
+import dev.fangxin.core.money.Money;
+import dev.fangxin.core.money.MoneyException;
 import dev.fangxin.gateway.cases.CaseCodes;
 import dev.fangxin.gateway.cases.ComplaintDetails;
 import dev.fangxin.gateway.cases.StrictJson;
@@ -10,9 +15,13 @@ import dev.fangxin.gateway.intake.IntakeException.FieldError;
 import dev.fangxin.protocol.v1.Complaint;
 import dev.fangxin.protocol.v1.ComplaintCategory;
 import dev.fangxin.protocol.v1.DesiredOutcome;
+import dev.fangxin.protocol.v1.Trace;
+import dev.fangxin.protocol.v1.TracedPayment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,11 +42,19 @@ import java.util.Set;
  *  "idempotency_key": "…"}
  * }</pre>
  *
- * {@code contact} and {@code idempotency_key} are optional, the rest required. Members are read
- * with a strict reader: no comments, no unquoted names, no trailing data, no duplicate member, no
- * member this class does not know; every value must have the right JSON type. Categories and
- * outcomes are the lower-case codes of {@link ComplaintCategory} and {@link DesiredOutcome} ({@link
- * CaseCodes}). Every invalid field is reported, not only the first.
+ * {@code contact} and {@code idempotency_key} are optional, the rest required.
+ *
+ * <p><b>Trace origin.</b> Instead of {@code receipt_token}, a complaint may name the payment by its
+ * trace: {@code "trace"} is the 46-character durable trace as a string, or an object with the
+ * fields of {@code fangxin.v1.Trace} ({@code acquirer_institution}, {@code forwarding_institution},
+ * {@code stan}, {@code transmission_time}, {@code settlement_date}, {@code settlement_year}); with
+ * it, {@code "amount": {"value": "12.50", "currency": "CNY"}} and {@code "paid_on": "2026-01-01"}
+ * (the payment's date in the merchant's time zone), required when the trace is typed by hand and
+ * optional for a wallet partner. Exactly one origin is given. Members are read with a strict
+ * reader: no comments, no unquoted names, no trailing data, no duplicate member, no member this
+ * class does not know; every value must have the right JSON type. Categories and outcomes are the
+ * lower-case codes of {@link ComplaintCategory} and {@link DesiredOutcome} ({@link CaseCodes}).
+ * Every invalid field is reported, not only the first.
  *
  * <p><b>Protobuf</b> ({@code application/x-protobuf}): a {@code fangxin.v1.Complaint} whose origin
  * is {@code receipt_token}; unknown fields are refused like unknown JSON members.
@@ -58,17 +75,64 @@ public final class ComplaintRequest {
           "desired_outcome",
           "description",
           "contact",
-          "idempotency_key");
+          "idempotency_key",
+          "trace",
+          "amount",
+          "paid_on");
   private static final Set<String> CONTACT_MEMBERS = Set.of("phone", "name");
 
   private final String receiptToken;
+  private final DurableTrace trace;
+  private final Money amount;
+  private final LocalDate paidOn;
   private final ComplaintDetails details;
   private final String idempotencyKey;
 
   private ComplaintRequest(String receiptToken, ComplaintDetails details, String idempotencyKey) {
+    this(receiptToken, null, null, null, details, idempotencyKey);
+  }
+
+  private ComplaintRequest(
+      String receiptToken,
+      DurableTrace trace,
+      Money amount,
+      LocalDate paidOn,
+      ComplaintDetails details,
+      String idempotencyKey) {
     this.receiptToken = receiptToken;
+    this.trace = trace;
+    this.amount = amount;
+    this.paidOn = paidOn;
     this.details = details;
     this.idempotencyKey = idempotencyKey;
+  }
+
+  /** The payment named by its trace, with what the consumer says about it. Immutable. */
+  public static final class TracedOrigin {
+    private final DurableTrace trace;
+    private final Money amount;
+    private final LocalDate paidOn;
+
+    private TracedOrigin(DurableTrace trace, Money amount, LocalDate paidOn) {
+      this.trace = trace;
+      this.amount = amount;
+      this.paidOn = paidOn;
+    }
+
+    /** The durable trace. */
+    public DurableTrace trace() {
+      return trace;
+    }
+
+    /** The amount the consumer says was paid, if given. */
+    public Optional<Money> amount() {
+      return Optional.ofNullable(amount);
+    }
+
+    /** The date the consumer says the payment was made (merchant's time zone), if given. */
+    public Optional<LocalDate> paidOn() {
+      return Optional.ofNullable(paidOn);
+    }
   }
 
   /**
@@ -107,7 +171,10 @@ public final class ComplaintRequest {
         errors.add(FieldError.of(name, name + " is not a member of a complaint."));
       }
     }
-    String token = string(root, "receipt_token", true, errors);
+    String token = string(root, "receipt_token", false, errors);
+    DurableTrace trace = jsonTrace(root.get("trace"), errors);
+    Money amount = jsonAmount(root.get("amount"), errors);
+    LocalDate paidOn = date(string(root, "paid_on", false, errors), errors);
     String category = string(root, "category", true, errors);
     String outcome = string(root, "desired_outcome", true, errors);
     String description = string(root, "description", true, errors);
@@ -131,7 +198,81 @@ public final class ComplaintRequest {
         name = string(c, "name", "contact.name", false, errors);
       }
     }
-    return build(token, category, outcome, description, phone, name, key, errors);
+    return build(
+        token,
+        trace,
+        amount,
+        paidOn,
+        root.has("trace"),
+        root.has("amount") || root.has("paid_on"),
+        category,
+        outcome,
+        description,
+        phone,
+        name,
+        key,
+        errors);
+  }
+
+  private static DurableTrace jsonTrace(JsonElement e, List<FieldError> errors) {
+    if (e == null) {
+      return null;
+    }
+    try {
+      if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+        return DurableTrace.parse(e.getAsString());
+      }
+      if (e.isJsonObject()) {
+        Trace.Builder b = Trace.newBuilder();
+        JsonFormat.parser().merge(e.toString(), b);
+        return DurableTrace.fromProto(b.build());
+      }
+      errors.add(
+          FieldError.of(
+              "trace", "trace must be the 46-character durable trace or a Trace object."));
+    } catch (InvalidIdentifierException ex) {
+      errors.add(FieldError.of("trace." + ex.field(), ex.getMessage()));
+    } catch (InvalidProtocolBufferException | RuntimeException ex) {
+      errors.add(FieldError.of("trace", "trace is not a Trace object: " + ex.getMessage()));
+    }
+    return null;
+  }
+
+  private static Money jsonAmount(JsonElement e, List<FieldError> errors) {
+    if (e == null) {
+      return null;
+    }
+    String must = "amount must be {\"value\": \"12.50\", \"currency\": \"CNY\"} and positive.";
+    try {
+      JsonObject o = e.getAsJsonObject();
+      if (o.size() != 2 || !o.has("value") || !o.has("currency")) {
+        errors.add(FieldError.of("amount", must));
+        return null;
+      }
+      int numeric =
+          java.util.Currency.getInstance(o.get("currency").getAsString()).getNumericCode();
+      Money m = Money.parse(o.get("value").getAsString(), numeric);
+      if (m.minorUnits() < 1) {
+        errors.add(FieldError.of("amount", must));
+        return null;
+      }
+      return m;
+    } catch (RuntimeException ex) {
+      errors.add(FieldError.of("amount", must));
+      return null;
+    }
+  }
+
+  private static LocalDate date(String text, List<FieldError> errors) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeException e) {
+      errors.add(FieldError.of("paid_on", "paid_on must be a date YYYY-MM-DD."));
+      return null;
+    }
   }
 
   private static ComplaintRequest build(
@@ -143,6 +284,54 @@ public final class ComplaintRequest {
       String name,
       String key,
       List<FieldError> errors) {
+    if (token == null) {
+      errors.add(FieldError.of("receipt_token", "receipt_token is required."));
+    }
+    return build(
+        token,
+        null,
+        null,
+        null,
+        false,
+        false,
+        category,
+        outcome,
+        description,
+        phone,
+        name,
+        key,
+        errors);
+  }
+
+  private static ComplaintRequest build(
+      String token,
+      DurableTrace trace,
+      Money amount,
+      LocalDate paidOn,
+      boolean traceGiven,
+      boolean traceDetailsGiven,
+      String category,
+      String outcome,
+      String description,
+      String phone,
+      String name,
+      String key,
+      List<FieldError> errors) {
+    if (token != null && traceGiven) {
+      errors.add(
+          FieldError.of("trace", "give receipt_token or trace, not both: one payment per case."));
+    } else if (token == null && !traceGiven) {
+      boolean reported =
+          errors.stream()
+              .anyMatch(
+                  e -> e.field().equals("receipt_token") || e.field().equals("merchant_code"));
+      if (!reported) {
+        errors.add(FieldError.of("receipt_token", "receipt_token (or trace) is required."));
+      }
+    }
+    if (!traceGiven && traceDetailsGiven) {
+      errors.add(FieldError.of("trace", "amount and paid_on go with a trace only."));
+    }
     ComplaintCategory c = null;
     if (category != null) {
       c = CaseCodes.parseCategory(category).orElse(null);
@@ -189,7 +378,7 @@ public final class ComplaintRequest {
     ComplaintDetails details =
         ComplaintDetails.of(
             c, o, description, Optional.ofNullable(phone), Optional.ofNullable(name));
-    return new ComplaintRequest(token, details, key);
+    return new ComplaintRequest(token, trace, amount, paidOn, details, key);
   }
 
   private static String string(JsonObject o, String member, boolean required, List<FieldError> e) {
@@ -279,9 +468,43 @@ public final class ComplaintRequest {
               "field " + number, "field number " + number + " is not a field of a Complaint."));
     }
     String token = null;
+    DurableTrace trace = null;
+    Money amount = null;
+    LocalDate paidOn = null;
+    boolean traced = false;
     switch (c.getOriginCase()) {
       case RECEIPT_TOKEN:
         token = c.getReceiptToken();
+        break;
+      case TRACE:
+        traced = true;
+        TracedPayment tp = c.getTrace();
+        if (!tp.getUnknownFields().asMap().isEmpty()) {
+          errors.add(FieldError.of("trace", "trace has fields this version does not know."));
+        }
+        if (!tp.hasTrace()) {
+          errors.add(FieldError.of("trace", "trace is required."));
+        } else {
+          try {
+            trace = DurableTrace.fromProto(tp.getTrace());
+          } catch (InvalidIdentifierException e) {
+            errors.add(FieldError.of("trace." + e.field(), e.getMessage()));
+          }
+        }
+        if (tp.hasAmount()) {
+          try {
+            amount = Money.fromProto(tp.getAmount());
+            if (amount.minorUnits() < 1) {
+              errors.add(FieldError.of("amount", "amount must be positive."));
+              amount = null;
+            }
+          } catch (MoneyException e) {
+            errors.add(FieldError.of("amount", e.getMessage()));
+          }
+        }
+        if (!tp.getPaidOn().isEmpty()) {
+          paidOn = date(tp.getPaidOn(), errors);
+        }
         break;
       case ORIGIN_NOT_SET:
         errors.add(FieldError.of("receipt_token", "receipt_token is required."));
@@ -290,7 +513,7 @@ public final class ComplaintRequest {
         errors.add(
             FieldError.of(
                 c.getOriginCase().name().toLowerCase(Locale.ROOT),
-                "only the receipt_token origin is accepted here, not "
+                "only the receipt_token and trace origins are accepted here, not "
                     + c.getOriginCase().name().toLowerCase(Locale.ROOT)
                     + "."));
     }
@@ -332,14 +555,39 @@ public final class ComplaintRequest {
       name = c.getContact().getName().isEmpty() ? null : c.getContact().getName();
     }
     String key = c.getIdempotencyKey().isEmpty() ? null : c.getIdempotencyKey();
-    return build(token, category, outcome, description, phone, name, key, errors);
+    return build(
+        token,
+        trace,
+        amount,
+        paidOn,
+        traced,
+        false,
+        category,
+        outcome,
+        description,
+        phone,
+        name,
+        key,
+        errors);
   }
 
   // ------------------------------------------------------------------ values
 
-  /** The token text as submitted. */
+  /**
+   * The token text as submitted.
+   *
+   * @throws IllegalStateException for a complaint with the trace origin (see {@link #traced()})
+   */
   public String receiptToken() {
+    if (receiptToken == null) {
+      throw new IllegalStateException("This complaint names a trace, not a receipt token.");
+    }
     return receiptToken;
+  }
+
+  /** The trace origin, when the complaint names the payment by its trace instead of a token. */
+  public Optional<TracedOrigin> traced() {
+    return trace == null ? Optional.empty() : Optional.of(new TracedOrigin(trace, amount, paidOn));
   }
 
   /** The complaint. */
@@ -359,7 +607,17 @@ public final class ComplaintRequest {
    */
   public byte[] fingerprint() {
     JsonObject canonical = new JsonObject();
-    canonical.addProperty("receipt_token", receiptToken.toUpperCase(Locale.ROOT));
+    if (receiptToken != null) {
+      canonical.addProperty("receipt_token", receiptToken.toUpperCase(Locale.ROOT));
+    } else {
+      canonical.addProperty("trace", trace.value());
+      if (amount != null) {
+        canonical.addProperty("amount", amount.minorUnits() + " " + amount.currency());
+      }
+      if (paidOn != null) {
+        canonical.addProperty("paid_on", paidOn.toString());
+      }
+    }
     canonical.add("complaint", details.toJson());
     try {
       return MessageDigest.getInstance("SHA-256")
@@ -372,14 +630,17 @@ public final class ComplaintRequest {
   @Override
   public boolean equals(Object o) {
     return o instanceof ComplaintRequest
-        && ((ComplaintRequest) o).receiptToken.equals(receiptToken)
+        && Objects.equals(((ComplaintRequest) o).receiptToken, receiptToken)
+        && Objects.equals(((ComplaintRequest) o).trace, trace)
+        && Objects.equals(((ComplaintRequest) o).amount, amount)
+        && Objects.equals(((ComplaintRequest) o).paidOn, paidOn)
         && ((ComplaintRequest) o).details.equals(details)
         && Objects.equals(((ComplaintRequest) o).idempotencyKey, idempotencyKey);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(receiptToken, details, idempotencyKey);
+    return Objects.hash(receiptToken, trace, details, idempotencyKey);
   }
 
   /** Never the token, description or contact. */

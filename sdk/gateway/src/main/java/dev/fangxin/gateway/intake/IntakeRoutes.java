@@ -1,5 +1,8 @@
 package dev.fangxin.gateway.intake;
 
+import dev.fangxin.gateway.auth.Guard;
+import dev.fangxin.gateway.auth.Principal;
+import dev.fangxin.gateway.clearing.ClearingException;
 import dev.fangxin.gateway.http.ProblemException;
 import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.http.RouteRequest;
@@ -7,6 +10,7 @@ import dev.fangxin.gateway.http.RouteResponse;
 import dev.fangxin.gateway.store.StoreException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,17 +42,32 @@ public final class IntakeRoutes {
 
   private final ReceiptVerifier verifier;
   private final ComplaintIntake intake;
+  private final Guard guard;
 
-  private IntakeRoutes(ReceiptVerifier verifier, ComplaintIntake intake) {
+  private IntakeRoutes(ReceiptVerifier verifier, ComplaintIntake intake, Guard guard) {
     this.verifier = verifier;
     this.intake = intake;
+    this.guard = guard;
+  }
+
+  /**
+   * The routes over {@code verifier} and {@code intake}; {@code guard} identifies a caller that
+   * sends an API key (a wallet partner filing with a trace). A request without {@code
+   * Authorization} stays anonymous; one with an invalid key is refused 401.
+   */
+  public static IntakeRoutes create(ReceiptVerifier verifier, ComplaintIntake intake, Guard guard) {
+    return new IntakeRoutes(
+        Objects.requireNonNull(verifier, "verifier == null"),
+        Objects.requireNonNull(intake, "intake == null"),
+        Objects.requireNonNull(guard, "guard == null"));
   }
 
   /** The routes over {@code verifier} and {@code intake}. */
   public static IntakeRoutes create(ReceiptVerifier verifier, ComplaintIntake intake) {
     return new IntakeRoutes(
         Objects.requireNonNull(verifier, "verifier == null"),
-        Objects.requireNonNull(intake, "intake == null"));
+        Objects.requireNonNull(intake, "intake == null"),
+        null);
   }
 
   /** {@code GET /D/{token}} and {@code POST /v1/complaints}. */
@@ -71,15 +90,25 @@ public final class IntakeRoutes {
 
   private RouteResponse complaint(RouteRequest request) {
     try {
+      Optional<Principal> caller = guard == null ? Optional.empty() : guard.optional(request);
       ComplaintIntake.Filing filing =
           intake.file(
-              request.header("content-type"), request.body(), request.header("idempotency-key"));
+              request.header("content-type"),
+              request.body(),
+              request.header("idempotency-key"),
+              caller);
       return RouteResponse.json(filing.status(), filing.body().toString())
           .withHeader("Location", filing.location());
     } catch (IntakeException e) {
       ProblemException p = ProblemException.of(e.toProblem());
       if (e.reasonCode() == IntakeException.Reason.UNSUPPORTED_MEDIA_TYPE) {
         p = p.withHeader("Accept-Post", ComplaintIntake.JSON + ", " + ComplaintIntake.PROTOBUF);
+      }
+      throw p;
+    } catch (ClearingException e) {
+      ProblemException p = ProblemException.of(e.toProblem());
+      if (e.reasonCode() == ClearingException.Reason.LOOKUP_FAILED) {
+        p = p.withHeader("Retry-After", "30");
       }
       throw p;
     } catch (StoreException e) {
