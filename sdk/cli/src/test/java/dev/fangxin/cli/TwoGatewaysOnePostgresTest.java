@@ -218,6 +218,8 @@ class TwoGatewaysOnePostgresTest {
         for (int i = 0; i < SHOPS; i++) {
           MockMerchant mock = endpoints.get(i);
           String merchant = shops.get(i).merchantId();
+          // The mock records each answer just after sending it; wait for the last records.
+          assertThat(mock.awaitAnswered(mock.received().size(), Duration.ofSeconds(10))).isTrue();
           duplicatesOnTheWire += mock.duplicates();
           for (MockMerchant.Received r : mock.received()) {
             // A signature made with another merchant's secret would have been answered 401.
