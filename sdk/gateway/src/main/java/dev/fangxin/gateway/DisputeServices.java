@@ -26,6 +26,7 @@ import dev.fangxin.gateway.registry.Registry;
 import dev.fangxin.gateway.store.OutboxItem;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -43,11 +44,30 @@ public final class DisputeServices implements Gateway.Component {
   /** How often the deadline timer looks for cases whose merchant deadline has passed. */
   public static final Duration TIMER_INTERVAL = Duration.ofSeconds(30);
 
-  private DisputeServices() {}
+  private final Duration timerInterval;
+
+  private DisputeServices(Duration timerInterval) {
+    this.timerInterval = timerInterval;
+  }
 
   /** The component; install it on a {@link Gateway.Builder}. */
   public static DisputeServices create() {
-    return new DisputeServices();
+    return new DisputeServices(TIMER_INTERVAL);
+  }
+
+  /**
+   * This component with the deadline timer looking every {@code interval} instead of every {@link
+   * #TIMER_INTERVAL}: a test that moves an injected clock past a deadline sees the escalation
+   * within {@code interval} of real time.
+   *
+   * @throws IllegalArgumentException if {@code interval} is shorter than 1 millisecond
+   */
+  public DisputeServices timerInterval(Duration interval) {
+    Objects.requireNonNull(interval, "interval == null");
+    if (interval.toMillis() < 1) {
+      throw new IllegalArgumentException("interval must be at least 1 ms, got " + interval + ".");
+    }
+    return new DisputeServices(interval);
   }
 
   /** Starts a gateway with every dispute service installed. */
@@ -115,7 +135,7 @@ public final class DisputeServices implements Gateway.Component {
             acquirers, clearing, HookSignature.verifier(acquirers, clock), guard));
     ctx.routes(CaseRoutes.create(cases, guard).routes());
 
-    CaseTimers timers = CaseTimers.create(cases, clock, TIMER_INTERVAL);
+    CaseTimers timers = CaseTimers.create(cases, clock, timerInterval);
     timers.start();
     ctx.service(timers);
     delivery.get().start();

@@ -350,22 +350,78 @@ public final class CaseService {
     if (!isCreatedForMerchant(item)) {
       return;
     }
+    applyDelivered(item.caseId().get(), item.webhookId(), at);
+  }
+
+  /**
+   * Applies {@code DELIVERED} to cases whose {@value #CASE_CREATED} row the merchant's endpoint
+   * accepted but that are still {@code RECEIVED}, at most {@code limit} of them: a gateway that
+   * stops between recording a delivery and {@link #onDelivered} (killed, or its store unreachable
+   * for that moment) leaves them so. Each is stamped with its row's delivery time, as {@link
+   * #onDelivered} would have. Several gateways may run it at once; each case moves once.
+   *
+   * @return how many cases this call moved
+   */
+  public int recordMissedDeliveries(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + limit + ".");
+    }
+    List<String[]> missed =
+        store.inTransaction(
+            tx -> {
+              List<String[]> out = new java.util.ArrayList<>();
+              try (java.sql.PreparedStatement select =
+                  tx.prepareStatement(
+                      "SELECT o.case_id, o.webhook_id, o.delivered_at FROM outbox o"
+                          + " JOIN cases c ON c.id = o.case_id"
+                          + " WHERE c.state = 'received' AND o.event_type = ?"
+                          + " AND o.target = 'merchant' AND o.delivered_at IS NOT NULL"
+                          + " ORDER BY o.delivered_at, o.id LIMIT ?")) {
+                select.setString(1, CASE_CREATED);
+                select.setInt(2, limit);
+                try (java.sql.ResultSet row = select.executeQuery()) {
+                  while (row.next()) {
+                    out.add(
+                        new String[] {
+                          row.getString(1), row.getString(2), Long.toString(row.getLong(3))
+                        });
+                  }
+                }
+              }
+              return out;
+            });
+    int moved = 0;
+    for (String[] m : missed) {
+      if (applyDelivered(m[0], m[1], Instant.ofEpochSecond(Long.parseLong(m[2])))) {
+        LOG.log(
+            Level.INFO,
+            "case={0} webhook={1} delivered earlier; recorded now",
+            new Object[] {m[0], m[1]});
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  private boolean applyDelivered(String caseId, String webhookId, Instant at) {
     Instant when = Instant.ofEpochSecond(at.getEpochSecond());
     try {
-      transition(
-          item.caseId().get(),
-          c ->
-              c.record().state() == CaseState.CASE_STATE_RECEIVED
-                  ? Optional.of(
-                      Event.delivered("webhook " + item.webhookId() + " accepted by the merchant"))
-                  : Optional.empty(),
-          Optional.empty(),
-          when.isBefore(now()) ? when : now());
+      return transition(
+              caseId,
+              c ->
+                  c.record().state() == CaseState.CASE_STATE_RECEIVED
+                      ? Optional.of(
+                          Event.delivered("webhook " + webhookId + " accepted by the merchant"))
+                      : Optional.empty(),
+              Optional.empty(),
+              when.isBefore(now()) ? when : now())
+          .isPresent();
     } catch (CaseException | CaseTransitionException e) {
       LOG.log(
           Level.WARNING,
           "case={0} webhook={1} delivered but not recorded: {2}",
-          new Object[] {item.caseId().get(), item.webhookId(), e.reason()});
+          new Object[] {caseId, webhookId, e.reason()});
+      return false;
     }
   }
 

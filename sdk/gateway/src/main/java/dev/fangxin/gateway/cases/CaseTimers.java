@@ -16,7 +16,9 @@ import java.util.logging.Logger;
  * Fires the merchant deadline: finds cases still waiting for their merchant ({@code received},
  * {@code delivered}, {@code acknowledged}) whose {@code deadline_at} has passed, and applies {@code
  * DEADLINE_PASSED} to each through {@link CaseService#escalateIfDue}, which escalates it to the
- * regulator.
+ * regulator. Each run first moves to {@code delivered} the cases whose {@code case.created} the
+ * merchant accepted while the gateway that sent it stopped before saying so ({@link
+ * CaseService#recordMissedDeliveries}).
  *
  * <p><b>Several gateways on one database.</b> Every instance may run; each case is escalated once.
  * Two timers may pick the same case, but {@link CaseService#escalateIfDue} locks the case row and
@@ -67,12 +69,18 @@ public final class CaseTimers implements AutoCloseable {
 
   /**
    * Escalates every case whose deadline is at or before {@code now} and that is still waiting for
-   * its merchant, up to {@value #BATCH}; blocks until done.
+   * its merchant, up to {@value #BATCH}; blocks until done. First records deliveries a stopped
+   * gateway accepted but did not apply to their cases ({@link CaseService#recordMissedDeliveries}).
    *
    * @return how many cases this call escalated (cases another timer escalated first do not count)
    */
   public int runOnce(Instant now) {
     Objects.requireNonNull(now, "now == null");
+    try {
+      service.recordMissedDeliveries(BATCH);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "missed deliveries not recorded; retried next run", e);
+    }
     List<String> due =
         store.inTransaction(tx -> service.caseStore().dueForDeadline(tx, now, BATCH));
     int escalated = 0;

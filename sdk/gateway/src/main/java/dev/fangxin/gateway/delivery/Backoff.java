@@ -14,9 +14,11 @@ import java.util.random.RandomGenerator;
  * When to try a failed delivery again, and when to give up.
  *
  * <p><b>Schedule.</b> After the {@code n}-th failed attempt the next one waits a delay drawn
- * uniformly from {@code [1 s, min(cap, base · 2^(n-1))]} ("full jitter", so that many rows failing
- * together do not retry together), or longer if the receiver asked for it with {@code Retry-After}
- * (seconds or an HTTP date), which is honoured up to {@link #maxRetryAfter()}.
+ * uniformly from {@code [floor, min(cap, base · 2^(n-1))]} ("full jitter", so that many rows
+ * failing together do not retry together), or longer if the receiver asked for it with {@code
+ * Retry-After} (seconds or an HTTP date), which is honoured up to {@link #maxRetryAfter()}. The
+ * floor is 1 second, or the base if that is shorter (a base from 100 ms, for tests and drills that
+ * want retries within seconds).
  *
  * <p><b>Horizon.</b> A row is dead-lettered only after a failed attempt that is at least its {@link
  * #minAttempts()}-th and that started at least {@link #horizon()} after the row was enqueued; until
@@ -35,6 +37,7 @@ public final class Backoff {
   public static final int MIN_ATTEMPTS = 12;
 
   private static final Duration FLOOR = Duration.ofSeconds(1);
+  private static final Duration MIN_BASE = Duration.ofMillis(100);
 
   /** What to do after a failed attempt. Immutable. */
   public static final class Decision {
@@ -145,17 +148,17 @@ public final class Backoff {
   }
 
   /**
-   * The jittered delay after {@code attemptsMade} failed attempts: uniform in {@code [1 s, min(cap,
-   * base · 2^(attemptsMade-1))]}, in whole milliseconds.
+   * The jittered delay after {@code attemptsMade} failed attempts: uniform in {@code [min(1 s,
+   * base), min(cap, base · 2^(attemptsMade-1))]}, in whole milliseconds.
    */
   public Duration delay(int attemptsMade) {
     if (attemptsMade < 1) {
       throw new IllegalArgumentException("attemptsMade must be >= 1, was " + attemptsMade);
     }
     long ceiling = ceiling(attemptsMade).toMillis();
-    long floor = FLOOR.toMillis();
+    long floor = Math.min(FLOOR.toMillis(), base.toMillis());
     if (ceiling <= floor) {
-      return FLOOR;
+      return Duration.ofMillis(floor);
     }
     long span = ceiling - floor;
     long drawn;
@@ -234,7 +237,7 @@ public final class Backoff {
 
     private Builder() {}
 
-    /** Upper bound of the first retry's delay; 1 second to 1 hour. Default 30 s. */
+    /** Upper bound of the first retry's delay; 100 ms to 1 hour. Default 30 s. */
     public Builder base(Duration base) {
       this.base = Objects.requireNonNull(base, "base == null");
       return this;
@@ -277,8 +280,8 @@ public final class Backoff {
      */
     public Backoff build() {
       check(
-          base.compareTo(Duration.ofSeconds(1)) >= 0 && base.compareTo(Duration.ofHours(1)) <= 0,
-          "The backoff base must be between 1 second and 1 hour, was " + base + ".");
+          base.compareTo(MIN_BASE) >= 0 && base.compareTo(Duration.ofHours(1)) <= 0,
+          "The backoff base must be between 100 ms and 1 hour, was " + base + ".");
       check(
           cap.compareTo(base) >= 0 && cap.compareTo(Duration.ofDays(1)) <= 0,
           "The backoff cap must be between the base (" + base + ") and 1 day, was " + cap + ".");

@@ -34,6 +34,15 @@ public final class StoreConfig {
   static final String H2_SETTINGS =
       ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
 
+  /**
+   * H2 writes committed transactions to its file only every {@code WRITE_DELAY} milliseconds (500
+   * by default), so a process killed in between loses commits it has already acknowledged — a
+   * complaint answered 201 would be gone after a restart. {@code WRITE_DELAY=0} makes every commit
+   * write the file before it returns (a write, not an fsync: it survives the process, not the
+   * machine losing power).
+   */
+  static final String H2_DURABILITY = ";WRITE_DELAY=0";
+
   private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
 
   private final String jdbcUrl;
@@ -89,13 +98,15 @@ public final class StoreConfig {
 
   /**
    * The embedded default: an H2 file database {@code <dataDir>/fangxin.mv.db} in PostgreSQL mode,
-   * user {@code fangxin}, empty password, {@value #DEFAULT_POOL_SIZE} connections. The directory is
-   * created by H2 on first open. Only one process may open it at a time.
+   * user {@code fangxin}, empty password, {@value #DEFAULT_POOL_SIZE} connections, every commit
+   * written to the file before it returns (so an acknowledged write survives {@code kill -9}). The
+   * directory is created by H2 on first open. Only one process may open it at a time.
    */
   public static StoreConfig embeddedDefault(Path dataDir) {
     Objects.requireNonNull(dataDir, "dataDir == null");
     String base = dataDir.toAbsolutePath().normalize().resolve("fangxin").toString();
-    return of("jdbc:h2:file:" + base + H2_SETTINGS, "fangxin", "", DEFAULT_POOL_SIZE);
+    return of(
+        "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY, "fangxin", "", DEFAULT_POOL_SIZE);
   }
 
   /** The JDBC URL, exactly as given (it may carry credentials: prefer {@link #redactedUrl()}). */

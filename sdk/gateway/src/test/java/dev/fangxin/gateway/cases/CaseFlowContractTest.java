@@ -1167,6 +1167,37 @@ abstract class CaseFlowContractTest {
   }
 
   @Test
+  void aDeliveryRecordedByAGatewayThatDiedBeforeApplyingItIsAppliedByTheTimer() throws Exception {
+    String id = fileNew(token(T0.minusSeconds(60)), "Killed mid-way.").get("case_id").getAsString();
+    String other =
+        fileNew(token(T0.minusSeconds(50)), "Still pending.").get("case_id").getAsString();
+    List<OutboxItem> items =
+        store.outbox().claim("test-worker", 10, clock.instant(), Duration.ofSeconds(30));
+    assertThat(items).hasSize(2);
+    OutboxItem delivered =
+        items.stream().filter(i -> i.caseId().orElseThrow().equals(id)).findFirst().orElseThrow();
+    // The merchant accepted it and the outbox says so, but the process died before the listener
+    // moved the case (kill -9 between the two commits).
+    store.outbox().markDelivered(delivered.id(), T0.plusSeconds(5));
+    clock.advance(Duration.ofMinutes(10));
+    CaseService restarted = CaseService.builder(store, clock).build();
+    CaseTimers timers = CaseTimers.create(restarted, clock, Duration.ofSeconds(30));
+    assertThat(timers.runOnce(clock.instant())).isZero(); // nothing escalated
+    assertThat(caseState(id)).isEqualTo("delivered");
+    assertThat(caseState(other)).isEqualTo("received"); // not delivered: left alone
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM audit WHERE case_id = ? AND to_state = 'delivered' AND at = ?",
+                id,
+                T0.getEpochSecond() + 5))
+        .isEqualTo(1);
+    // Running again, or the late listener, changes nothing.
+    assertThat(restarted.recordMissedDeliveries(100)).isZero();
+    cases.onDelivered(delivered, clock.instant());
+    assertThat(count("SELECT COUNT(*) FROM audit WHERE case_id = ?", id)).isEqualTo(2);
+  }
+
+  @Test
   void periodicTimerThreadEscalatesWithTheInjectedClock() throws Exception {
     String id = fileNew(token(T0.minusSeconds(60)), "Timer thread.").get("case_id").getAsString();
     clock.advance(Duration.ofHours(96));

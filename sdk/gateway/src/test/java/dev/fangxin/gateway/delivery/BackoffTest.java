@@ -73,6 +73,22 @@ class BackoffTest {
   }
 
   @Test
+  void aSubSecondBaseRetriesWithinSecondsAndTheFloorFollowsIt() {
+    Backoff backoff = Backoff.builder().base(Duration.ofMillis(200)).build();
+    assertThat(backoff.delay(1)).isEqualTo(Duration.ofMillis(200));
+    assertThat(backoff.ceiling(3)).isEqualTo(Duration.ofMillis(800));
+    for (int i = 0; i < 200; i++) {
+      assertThat(backoff.delay(3)).isBetween(Duration.ofMillis(200), Duration.ofMillis(800));
+      assertThat(backoff.delay(5)).isBetween(Duration.ofMillis(200), Duration.ofMillis(3200));
+    }
+    assertThat(Backoff.builder().base(Duration.ofMillis(100)).build().base())
+        .isEqualTo(Duration.ofMillis(100));
+    assertThatThrownBy(() -> Backoff.builder().base(Duration.ofMillis(99)).build())
+        .isInstanceOf(DeliveryException.class)
+        .hasMessage("The backoff base must be between 100 ms and 1 hour, was PT0.099S.");
+  }
+
+  @Test
   void retryAfterIsHonouredWithinItsCap() {
     Backoff backoff =
         Backoff.builder().base(Duration.ofSeconds(1)).cap(Duration.ofSeconds(1)).build();

@@ -46,9 +46,25 @@ class H2StoreTest extends StoreContractTest {
             "jdbc:h2:file:"
                 + Path.of("data").toAbsolutePath().normalize().resolve("fangxin")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + ";LOCK_TIMEOUT=10000");
+                + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0");
     assertThat(config.user()).isEqualTo("fangxin");
     assertThat(config.poolSize()).isEqualTo(StoreConfig.DEFAULT_POOL_SIZE);
+  }
+
+  @Test
+  void theEmbeddedDefaultWritesEveryCommitToTheFileBeforeItReturns() throws Exception {
+    // With H2's default WRITE_DELAY (500 ms) a gateway killed with SIGKILL lost complaints it had
+    // answered 201 (GatewayKillTest in sdk/cli); 0 writes the file at every commit.
+    try (Store store = Store.open(StoreConfig.embeddedDefault(dir.resolve("durable")));
+        java.sql.Connection c = store.connection();
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT setting_value FROM information_schema.settings"
+                    + " WHERE setting_name = 'WRITE_DELAY'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("0");
+    }
   }
 
   @Test
