@@ -276,11 +276,7 @@ public final class ClearingFileReader implements Closeable {
       return true;
     } catch (IOException e) {
       throw new ClearingFileException(
-          Reason.IO_FAILED,
-          lineNumber + 1,
-          "",
-          "could not read the file: " + e.getMessage(),
-          e);
+          Reason.IO_FAILED, lineNumber + 1, "", "could not read the file: " + e.getMessage(), e);
     }
   }
 
@@ -490,7 +486,9 @@ public final class ClearingFileReader implements Closeable {
       c = Column.CARD_NUMBER;
       String card = leftAligned(c);
       MaskedPan pan =
-          card.isEmpty() ? null : card.indexOf('*') >= 0 ? MaskedPan.of(card) : MaskedPan.mask(card);
+          card.isEmpty()
+              ? null
+              : card.indexOf('*') >= 0 ? MaskedPan.of(card) : MaskedPan.mask(card);
       c = Column.AMOUNT;
       long amount = digits(c);
       c = Column.CURRENCY;
@@ -542,7 +540,8 @@ public final class ClearingFileReader implements Closeable {
       throw invalid(c, "year must be 2000 to 2099, got " + year);
     }
     try {
-      return LocalDateTime.of(year, (int) (ymd / 100 % 100), (int) (ymd % 100), hour, minute, second)
+      return LocalDateTime.of(
+              year, (int) (ymd / 100 % 100), (int) (ymd % 100), hour, minute, second)
           .toEpochSecond(UTC_PLUS_8);
     } catch (DateTimeException e) {
       throw invalid(c, "not a date and time: " + raw(c) + " (YYYYMMDDhhmmss, UTC+8)");
@@ -602,10 +601,7 @@ public final class ClearingFileReader implements Closeable {
           Reason.CHECKSUM_MISMATCH,
           lineNumber,
           Column.CHECKSUM.fieldName(),
-          "the trailer states CRC-32C "
-              + declaredCrc
-              + " but the detail lines give "
-              + actualCrc);
+          "the trailer states CRC-32C " + declaredCrc + " but the detail lines give " + actualCrc);
     }
     if (pos < lim || fill()) {
       throw new ClearingFileException(

@@ -6,7 +6,6 @@ import dev.fangxin.gateway.clearing.file.ClearingFileFormat.Column;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -68,36 +67,52 @@ public final class ClearingFileWriter implements Closeable {
   public static final class Detail {
     /** ACQUIRER_INSTITUTION digits. */
     public String acquirer = "";
+
     /** FORWARDING_INSTITUTION digits. */
     public String forwarding = "";
+
     /** STAN, 6 digits. */
     public String stan = "";
+
     /** TRANSMISSION_TIME, MMDDhhmmss. */
     public String transmissionTime = "";
+
     /** SETTLEMENT_DATE, YYYYMMDD. */
     public String settlementDate = "";
+
     /** CARD_NUMBER, full or masked; empty if none. */
     public String cardNumber = "";
+
     /** AMOUNT in minor units. */
     public long amount;
+
     /** CURRENCY, ISO 4217 numeric. */
     public int currency = 156;
+
     /** MESSAGE_TYPE, 4 digits. */
     public String messageType = "";
+
     /** PROCESSING_CODE, 6 digits. */
     public String processingCode = "";
+
     /** MCC, 4 digits. */
     public String mcc = "";
+
     /** TERMINAL_ID; empty if none. */
     public String terminalId = "";
+
     /** MERCHANT_NUMBER, 15 digits. */
     public String merchantNumber = "";
+
     /** RRN; empty if none. */
     public String rrn = "";
+
     /** TRANSACTION_TIME, YYYYMMDDhhmmss in UTC+8. */
     public String transactionTime = "";
+
     /** TOOL_TYPE, 01 to 03. */
     public String toolType = "01";
+
     /** VOUCHER_NUMBER; empty if none. */
     public String voucherNumber = "";
   }

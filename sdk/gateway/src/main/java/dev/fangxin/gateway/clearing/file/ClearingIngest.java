@@ -37,9 +37,9 @@ import java.util.HexFormat;
  *       interrupted resumes after its last committed line.
  *   <li>Pass 2 reads the file again and loads it in chunks; each chunk commits together with the
  *       progress row's {@code lines_committed} and {@code records_loaded}, so an interrupted ingest
- *       (a killed process, a lost connection) resumes without loading a record twice. On
- *       PostgreSQL a chunk is streamed with {@code COPY ... FROM STDIN}; on H2 it is a JDBC batch.
- *       The last chunk also marks the file finished.
+ *       (a killed process, a lost connection) resumes without loading a record twice. On PostgreSQL
+ *       a chunk is streamed with {@code COPY ... FROM STDIN}; on H2 it is a JDBC batch. The last
+ *       chunk also marks the file finished.
  * </ol>
  *
  * <p>A record whose durable trace is already stored with the same content (for example from the
@@ -411,8 +411,8 @@ public final class ClearingIngest {
             store.inTransaction(
                 tx -> {
                   try {
-                    return loadChunk(tx, loader, reader, acquirer, sha, summary, resumeAfter, eof,
-                        processed);
+                    return loadChunk(
+                        tx, loader, reader, acquirer, sha, summary, resumeAfter, eof, processed);
                   } catch (SQLException | RuntimeException e) {
                     loader.abort();
                     throw e;
@@ -441,49 +441,49 @@ public final class ClearingIngest {
       boolean[] eof,
       long[] processed)
       throws SQLException {
-                  loader.begin(tx);
-                  int n = 0;
-                  long firstLine = 0;
-                  while (n < chunkRecords) {
-                    ClearingRecord r = reader.next();
-                    if (r == null) {
-                      eof[0] = true;
-                      break;
-                    }
-                    long line = reader.lineNumber();
-                    checkOwn(r, acquirer, line);
-                    processed[0]++;
-                    if (line <= resumeAfter) {
-                      continue;
-                    }
-                    if (n == 0) {
-                      firstLine = line;
-                    }
-                    loader.add(r);
-                    n++;
-                  }
-                  long inserted = n == 0 ? 0 : loader.finish(firstLine);
-                  if (eof[0] && reader.summary().lines() != summary.lines()) {
-                    throw changed(reader.lineNumber());
-                  }
-                  long lines = eof[0] ? summary.lines() : reader.lineNumber();
-                  try (PreparedStatement s =
-                      tx.prepareStatement(
-                          "UPDATE clearing_files SET lines_committed = ?, records_loaded ="
-                              + " records_loaded + ?, finished_at = ? WHERE institution_code = ?"
-                              + " AND file_sha256 = ?")) {
-                    s.setLong(1, lines);
-                    s.setLong(2, inserted);
-                    if (eof[0]) {
-                      s.setLong(3, clock.instant().getEpochSecond());
-                    } else {
-                      s.setNull(3, java.sql.Types.BIGINT);
-                    }
-                    s.setString(4, acquirer.value());
-                    s.setBytes(5, sha);
-                    s.executeUpdate();
-                  }
-                  return new long[] {lines, inserted, n - inserted};
+    loader.begin(tx);
+    int n = 0;
+    long firstLine = 0;
+    while (n < chunkRecords) {
+      ClearingRecord r = reader.next();
+      if (r == null) {
+        eof[0] = true;
+        break;
+      }
+      long line = reader.lineNumber();
+      checkOwn(r, acquirer, line);
+      processed[0]++;
+      if (line <= resumeAfter) {
+        continue;
+      }
+      if (n == 0) {
+        firstLine = line;
+      }
+      loader.add(r);
+      n++;
+    }
+    long inserted = n == 0 ? 0 : loader.finish(firstLine);
+    if (eof[0] && reader.summary().lines() != summary.lines()) {
+      throw changed(reader.lineNumber());
+    }
+    long lines = eof[0] ? summary.lines() : reader.lineNumber();
+    try (PreparedStatement s =
+        tx.prepareStatement(
+            "UPDATE clearing_files SET lines_committed = ?, records_loaded ="
+                + " records_loaded + ?, finished_at = ? WHERE institution_code = ?"
+                + " AND file_sha256 = ?")) {
+      s.setLong(1, lines);
+      s.setLong(2, inserted);
+      if (eof[0]) {
+        s.setLong(3, clock.instant().getEpochSecond());
+      } else {
+        s.setNull(3, java.sql.Types.BIGINT);
+      }
+      s.setString(4, acquirer.value());
+      s.setBytes(5, sha);
+      s.executeUpdate();
+    }
+    return new long[] {lines, inserted, n - inserted};
   }
 
   private static ClearingFileException changed(long line) {

@@ -17,10 +17,10 @@ import org.postgresql.copy.CopyManager;
 /**
  * Loads chunks on PostgreSQL with {@code COPY clearing_records FROM STDIN}, streamed while the
  * chunk is read (text format; every value is validated ASCII without tabs, backslashes or line
- * feeds, so nothing needs escaping). The rendered chunk is also kept, bounded by the chunk size:
- * if the COPY hits a trace that is already stored, the transaction rolls back to a savepoint and
- * the chunk is copied into a temporary staging table instead, checked against the stored records
- * and inserted with {@code ON CONFLICT DO NOTHING}.
+ * feeds, so nothing needs escaping). The rendered chunk is also kept, bounded by the chunk size: if
+ * the COPY hits a trace that is already stored, the transaction rolls back to a savepoint and the
+ * chunk is copied into a temporary staging table instead, checked against the stored records and
+ * inserted with {@code ON CONFLICT DO NOTHING}.
  */
 final class PostgresChunkLoader implements ChunkLoader {
   private static final int FLUSH = 1 << 16;
@@ -38,7 +38,9 @@ final class PostgresChunkLoader implements ChunkLoader {
   private SQLException copyFailure;
 
   PostgresChunkLoader(String batchId, long ingestedAt) {
-    this.suffix = ("\t" + batchId + "\t" + ingestedAt + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    this.suffix =
+        ("\t" + batchId + "\t" + ingestedAt + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   @Override
