@@ -248,6 +248,7 @@ public final class ClearingIngest {
       Path file, InstitutionCode acquirer, long size, Listener listener) {
     try (InputStream in = open(file);
         ClearingFileReader reader = ClearingFileReader.open(in, true)) {
+      listener.progress(Phase.VALIDATE, 0, size);
       checkHeader(reader.header(), acquirer);
       long reported = 0;
       ClearingRecord r;
@@ -399,6 +400,7 @@ public final class ClearingIngest {
     long[] loaded = {loadedBefore};
     long[] skipped = {0};
     long[] processed = {0};
+    listener.progress(Phase.LOAD, 0, summary.records());
     try (InputStream in = open(file);
         ClearingFileReader reader = ClearingFileReader.open(in, false)) {
       checkHeader(reader.header(), acquirer);
