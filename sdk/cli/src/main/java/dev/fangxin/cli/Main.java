@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ReceiptCommand.class,
       DemoCommand.class,
       GatewayCommand.class,
+      ClearingCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -49,6 +50,8 @@ public final class Main implements Runnable {
   static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
     GatewayCommand.addConfigOptions(cli.getSubcommands().get("gateway"));
+    GatewayCommand.addConfigOptions(
+        cli.getSubcommands().get("clearing").getSubcommands().get("ingest"));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
