@@ -20,6 +20,7 @@ import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.auth.IssuedKey;
 import dev.fangxin.gateway.auth.Principal;
 import dev.fangxin.gateway.auth.Role;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.gateway.http.ProblemException;
 import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.http.RouteHandler;

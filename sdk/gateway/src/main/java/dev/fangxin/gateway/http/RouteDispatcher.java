@@ -86,7 +86,22 @@ final class RouteDispatcher extends ChannelInboundHandlerAdapter {
     QueryStringDecoder qs = new QueryStringDecoder(req.uri());
     String rawPath = ProblemAggregator.pathOf(req.uri());
     String method = req.method().name();
-    Router.Result found = router.find(method, rawPath);
+    Router.Result found;
+    try {
+      found = router.find(method, rawPath);
+      qs.path(); // decodes eagerly, so that a bad escape is refused here and not on a worker
+      qs.parameters();
+    } catch (IllegalArgumentException badEscape) {
+      req.release();
+      Problem p =
+          Problem.of(
+              "http.bad_request",
+              400,
+              "The request target has a malformed percent-escape (such as \"%ZZ\" or a lone"
+                  + " \"%\").");
+      respond(ctx, Responses.problem(p, keepAlive), keepAlive);
+      return;
+    }
     if (found.route == null) {
       req.release();
       Problem p =

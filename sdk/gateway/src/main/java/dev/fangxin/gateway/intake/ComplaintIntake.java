@@ -6,6 +6,7 @@ import dev.fangxin.gateway.cases.CaseService;
 import dev.fangxin.gateway.cases.NewCase;
 import dev.fangxin.gateway.cases.ReceiptSummary;
 import dev.fangxin.gateway.cases.StoredCase;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.gateway.intake.IntakeException.FieldError;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -165,7 +166,7 @@ public final class ComplaintIntake {
     try {
       String type =
           contentType.map(t -> t.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).orElse("");
-      if (type.equals(JSON)) {
+      if (type.equals(JSON) && JsonBody.isJson(contentType.get())) {
         request = ComplaintRequest.fromJson(body);
       } else if (type.equals(PROTOBUF)) {
         request = ComplaintRequest.fromProto(body);
@@ -177,7 +178,7 @@ public final class ComplaintIntake {
                 + " or "
                 + PROTOBUF
                 + ", not "
-                + (type.isEmpty() ? "a body without Content-Type" : type)
+                + (type.isEmpty() ? "a body without Content-Type" : contentType.get())
                 + ".");
       }
     } catch (IntakeException e) {
