@@ -364,12 +364,7 @@ public final class CaseRoutes {
     }
     String type = request.header("content-type").orElse("");
     if (!JsonBody.isJson(type)) {
-      throw ProblemException.of(
-              "case.unsupported_media_type",
-              415,
-              "The body must be application/json (UTF-8), not "
-                  + (type.isEmpty() ? "untyped" : type)
-                  + ".")
+      throw JsonBody.unsupportedMediaType("case.unsupported_media_type", type)
           .withHeader("Accept-Post", "application/json");
     }
     JsonObject o;

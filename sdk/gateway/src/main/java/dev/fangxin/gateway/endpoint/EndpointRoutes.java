@@ -196,12 +196,7 @@ public final class EndpointRoutes {
   private static JsonObject object(RouteRequest request, Set<String> allowed) {
     String type = request.header("content-type").orElse("");
     if (!JsonBody.isJson(type)) {
-      throw ProblemException.of(
-          "endpoint.unsupported_media_type",
-          415,
-          "The body must be application/json (UTF-8), not "
-              + (type.isEmpty() ? "untyped" : type)
-              + ".");
+      throw JsonBody.unsupportedMediaType("endpoint.unsupported_media_type", type);
     }
     JsonObject o;
     try {

@@ -36,11 +36,11 @@ import java.util.TreeSet;
  * cases): the bytes must be UTF-8, RFC 8259 JSON read with Gson's {@link Strictness#STRICT} reader
  * (no comments, single quotes, unquoted names, trailing commas or {@code NaN}), exactly one object
  * with nothing after it, no member named twice in any object (Gson's own tree would silently keep
- * the last), and no nesting deeper than {@value #MAX_DEPTH} levels. Numbers are kept exactly as
- * {@link BigDecimal}s. It throws {@link MalformedException} with a {@link
- * MalformedException.Reason} and, for a duplicate member, its dotted path; each route family maps
- * that to its own problem codes. {@link #isJson(String)} is the shared media-type check ({@code
- * application/json}, UTF-8).
+ * the last), no U+0000 in any string or name (PostgreSQL cannot store it), and no nesting deeper
+ * than {@value #MAX_DEPTH} levels. Numbers are kept exactly as {@link BigDecimal}s. It throws
+ * {@link MalformedException} with a {@link MalformedException.Reason} and, for a duplicate member,
+ * its dotted path; each route family maps that to its own problem codes. {@link #isJson(String)} is
+ * the shared media-type check ({@code application/json}, UTF-8).
  *
  * <p>{@link #parse} and {@link #parseOptional} are the registry API's request-level form: 415
  * {@code request.unsupported_media_type} for a body that is not {@code application/json}; 400
@@ -76,7 +76,11 @@ public final class JsonBody {
       /** The top-level value is not an object. */
       NOT_AN_OBJECT("json.not_an_object"),
       /** Something follows the object. */
-      TRAILING_DATA("json.trailing_data");
+      TRAILING_DATA("json.trailing_data"),
+      /**
+       * A string or member name holds U+0000, which no field accepts and PostgreSQL cannot store.
+       */
+      NUL_CHARACTER("json.nul_character");
 
       private final String code;
 
@@ -150,11 +154,7 @@ public final class JsonBody {
     }
     String type = request.header("content-type").orElse("");
     if (!isJson(type)) {
-      throw ProblemException.of(
-          "request.unsupported_media_type",
-          415,
-          "The body must be JSON sent as \"Content-Type: application/json\""
-              + (type.isEmpty() ? "; no content type was given." : "."));
+      throw unsupportedMediaType("request.unsupported_media_type", type);
     }
     if (body.length == 0) {
       throw malformed("The body is empty; expected a JSON object.");
@@ -197,6 +197,19 @@ public final class JsonBody {
       }
     }
     return true;
+  }
+
+  /**
+   * The 415 problem {@code code} for a body sent as {@code contentType} (a {@code Content-Type}
+   * value, empty when none was sent) instead of {@code application/json}.
+   */
+  public static ProblemException unsupportedMediaType(String code, String contentType) {
+    Objects.requireNonNull(contentType, "contentType == null");
+    return ProblemException.of(
+        code,
+        415,
+        "The body must be JSON sent as \"Content-Type: application/json\" (UTF-8)"
+            + (contentType.isEmpty() ? "; no content type was given." : "."));
   }
 
   /**
@@ -256,7 +269,7 @@ public final class JsonBody {
           JsonObject o = new JsonObject();
           reader.beginObject();
           while (reader.hasNext()) {
-            String name = reader.nextName();
+            String name = noNul(reader.nextName());
             String field = path.isEmpty() ? name : path + "." + name;
             if (o.has(name)) {
               throw new MalformedException(
@@ -280,7 +293,7 @@ public final class JsonBody {
           return a;
         }
       case STRING:
-        return new JsonPrimitive(reader.nextString());
+        return new JsonPrimitive(noNul(reader.nextString()));
       case NUMBER:
         return new JsonPrimitive(new BigDecimal(reader.nextString()));
       case BOOLEAN:
@@ -291,6 +304,16 @@ public final class JsonBody {
       default:
         throw new IOException("unexpected " + token + " at " + reader.getPath());
     }
+  }
+
+  private static String noNul(String s) {
+    if (s.indexOf('\u0000') >= 0) {
+      throw new MalformedException(
+          MalformedException.Reason.NUL_CHARACTER,
+          null,
+          "The body has a NUL character (\\u0000) in a string; no field accepts one.");
+    }
+    return s;
   }
 
   private static ProblemException malformed(String detail) {

@@ -293,8 +293,10 @@ class GatewayHttpServerTest {
   }
 
   @Test
-  void aMalformedPercentEscapeIs400ProblemNotASilentClose() throws Exception {
-    for (String target : List.of("/hea%zz", "/healthz%", "/healthz?a=%ZZ", "/%G0/x")) {
+  void aMalformedPercentEscapeOrAnEscapedNulIs400ProblemNotASilentClose() throws Exception {
+    for (String target :
+        List.of(
+            "/hea%zz", "/healthz%", "/healthz?a=%ZZ", "/%G0/x", "/healthz%00", "/healthz?a=%00")) {
       try (Socket s = socket()) {
         send(s, "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
         Raw res = Raw.read(s.getInputStream());
