@@ -227,6 +227,14 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Every route the gateway answers ({@code /healthz}, {@code /readyz}, {@code /metrics} and each
+   * component's), in matching order. Immutable; safe on any thread.
+   */
+  public List<Route> routes() {
+    return server.routes();
+  }
+
   /** The port the server listens on. */
   public int port() {
     return server.port();

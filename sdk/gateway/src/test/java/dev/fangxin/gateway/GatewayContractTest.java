@@ -3,11 +3,11 @@ package dev.fangxin.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fangxin.gateway.cases.MutableClock;
 import dev.fangxin.gateway.config.GatewayConfig;
 import dev.fangxin.gateway.http.HttpException;
 import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.http.RouteResponse;
-import dev.fangxin.gateway.ops.MutableClock;
 import dev.fangxin.gateway.store.StoreException;
 import java.io.IOException;
 import java.net.ConnectException;

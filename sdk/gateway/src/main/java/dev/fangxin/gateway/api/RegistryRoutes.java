@@ -20,6 +20,7 @@ import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.auth.IssuedKey;
 import dev.fangxin.gateway.auth.Principal;
 import dev.fangxin.gateway.auth.Role;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.gateway.http.ProblemException;
 import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.http.RouteHandler;
@@ -259,9 +260,10 @@ public final class RegistryRoutes {
     String toolId = body.string("tool_id", true, 64);
     String pem = body.string("public_key_pem", false, MAX_PEM);
     String csr = body.string("csr_pem", false, MAX_PEM);
-    if (body.has("public_key_pem") == body.has("csr_pem")) {
+    // A JSON null counts as absent, as everywhere; both absent (or both given) is refused.
+    if (!body.hasErrors() && (pem == null) == (csr == null)) {
       body.error(
-          body.has("csr_pem") ? "csr_pem" : "public_key_pem",
+          csr != null ? "csr_pem" : "public_key_pem",
           "Give exactly one of public_key_pem (a PEM public key) and csr_pem (a PKCS#10"
               + " certification request).");
     }

@@ -8,6 +8,7 @@ import dev.fangxin.core.money.MoneyException;
 import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.auth.Principal;
 import dev.fangxin.gateway.auth.Role;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.gateway.http.Problem;
 import dev.fangxin.gateway.http.ProblemException;
 import dev.fangxin.gateway.http.Route;
@@ -19,7 +20,6 @@ import dev.fangxin.protocol.v1.ResponseKind;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -362,24 +362,18 @@ public final class CaseRoutes {
     if (bytes.length == 0) {
       return new JsonObject();
     }
-    String type =
-        request
-            .header("content-type")
-            .map(t -> t.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
-            .orElse("");
-    if (!type.equals("application/json")) {
-      throw ProblemException.of(
-              "case.unsupported_media_type",
-              415,
-              "The body must be application/json, not " + (type.isEmpty() ? "untyped" : type) + ".")
+    String type = request.header("content-type").orElse("");
+    if (!JsonBody.isJson(type)) {
+      throw JsonBody.unsupportedMediaType("case.unsupported_media_type", type)
           .withHeader("Accept-Post", "application/json");
     }
     JsonObject o;
     try {
-      o = StrictJson.parseObject(bytes);
-    } catch (StrictJson.DuplicateMemberException e) {
-      throw invalidFields(List.<String[]>of(new String[] {e.field(), e.getMessage()}));
-    } catch (StrictJson.MalformedException e) {
+      o = JsonBody.readObject(bytes);
+    } catch (JsonBody.MalformedException e) {
+      if (e.field().isPresent()) { // a duplicate member is a field error
+        throw invalidFields(List.<String[]>of(new String[] {e.field().get(), e.getMessage()}));
+      }
       throw ProblemException.of("case.malformed_body", 400, e.getMessage());
     }
     List<String[]> errors = new ArrayList<>();

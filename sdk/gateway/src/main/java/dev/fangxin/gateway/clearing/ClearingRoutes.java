@@ -8,10 +8,9 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.fangxin.core.id.InstitutionCode;
 import dev.fangxin.core.id.InvalidIdentifierException;
-import dev.fangxin.gateway.api.JsonBody;
 import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.auth.Role;
-import dev.fangxin.gateway.cases.StrictJson;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.gateway.http.ProblemException;
 import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.http.RouteHandler;
@@ -228,10 +227,12 @@ public final class ClearingRoutes {
 
   private static JsonObject strict(RouteRequest request) {
     try {
-      return StrictJson.parseObject(request.body());
-    } catch (StrictJson.DuplicateMemberException e) {
-      throw JsonBody.invalidField(e.field(), e.getMessage());
-    } catch (StrictJson.MalformedException e) {
+      return JsonBody.readObject(request.body());
+    } catch (JsonBody.MalformedException e) {
+      if (e.reasonCode() == JsonBody.MalformedException.Reason.DUPLICATE_MEMBER
+          && e.field().isPresent()) {
+        throw JsonBody.invalidField(e.field().get(), e.getMessage());
+      }
       throw ProblemException.of("request.malformed_json", 400, e.getMessage());
     }
   }

@@ -23,7 +23,12 @@ public final class EndpointException extends FangxinException {
     /** The merchant has not set an endpoint yet. */
     NOT_CONFIGURED,
     /** A rotation overlap is negative or longer than {@link Endpoints#MAX_OVERLAP}. */
-    INVALID_OVERLAP;
+    INVALID_OVERLAP,
+    /**
+     * A rotation with an overlap would leave more than {@link Endpoints#MAX_ACTIVE_SECRETS} secrets
+     * signing at once.
+     */
+    TOO_MANY_SECRETS;
 
     /** The stable code, {@code "endpoint.<reason in snake case>"}. */
     public String code() {

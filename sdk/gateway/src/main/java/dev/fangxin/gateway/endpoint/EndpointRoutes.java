@@ -3,12 +3,11 @@ package dev.fangxin.gateway.endpoint;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.auth.Principal;
 import dev.fangxin.gateway.auth.Role;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.gateway.http.ProblemException;
 import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.http.RouteRequest;
@@ -37,9 +36,12 @@ import java.util.Set;
  *       true}, notices enqueued), or does nothing if the endpoint is not paused ({@code false}).
  * </ul>
  *
- * <p>Problems: 400 {@code endpoint.invalid_body}; 401/403 from the {@link Guard}; 404 {@code
- * endpoint.unknown_merchant}, {@code endpoint.not_configured}; 422 {@code endpoint.invalid_url},
- * {@code endpoint.invalid_overlap}. A refused request changes nothing. Thread-safe.
+ * <p>Bodies are parsed strictly by {@link JsonBody} and must be sent as {@code application/json}.
+ *
+ * <p>Problems: 400 {@code endpoint.invalid_body}; 415 {@code endpoint.unsupported_media_type};
+ * 401/403 from the {@link Guard}; 404 {@code endpoint.unknown_merchant}, {@code
+ * endpoint.not_configured}; 422 {@code endpoint.invalid_url}, {@code endpoint.invalid_overlap}. A
+ * refused request changes nothing. Thread-safe.
  */
 public final class EndpointRoutes {
   private static final String PATH = "/v1/merchants/{id}/endpoint";
@@ -192,16 +194,16 @@ public final class EndpointRoutes {
   }
 
   private static JsonObject object(RouteRequest request, Set<String> allowed) {
-    JsonElement parsed;
+    String type = request.header("content-type").orElse("");
+    if (!JsonBody.isJson(type)) {
+      throw JsonBody.unsupportedMediaType("endpoint.unsupported_media_type", type);
+    }
+    JsonObject o;
     try {
-      parsed = JsonParser.parseString(request.bodyUtf8());
-    } catch (JsonParseException e) {
-      throw invalidBody("The body is not valid JSON.");
+      o = JsonBody.readObject(request.body());
+    } catch (JsonBody.MalformedException e) {
+      throw invalidBody(e.getMessage());
     }
-    if (parsed == null || !parsed.isJsonObject()) {
-      throw invalidBody("The body must be a JSON object.");
-    }
-    JsonObject o = parsed.getAsJsonObject();
     for (String name : o.keySet()) {
       if (!allowed.contains(name)) {
         throw ProblemException.of(
@@ -225,6 +227,9 @@ public final class EndpointRoutes {
       case UNKNOWN_MERCHANT:
       case NOT_CONFIGURED:
         status = 404;
+        break;
+      case TOO_MANY_SECRETS:
+        status = 409;
         break;
       default:
         status = 422;

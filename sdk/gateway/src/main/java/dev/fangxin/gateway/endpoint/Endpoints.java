@@ -70,6 +70,12 @@ public final class Endpoints {
   /** The longest rotation overlap accepted: 7 days. */
   public static final Duration MAX_OVERLAP = Duration.ofDays(7);
 
+  /**
+   * The most secrets that may sign at once: a delivery carries one {@code v1} signature per active
+   * secret plus the {@code v1a} one, and a signer holds at most 16 secrets and keys in all.
+   */
+  public static final int MAX_ACTIVE_SECRETS = 15;
+
   /** The longest URL accepted, in characters. */
   public static final int MAX_URL = 2048;
 
@@ -309,6 +315,18 @@ public final class Endpoints {
           if (lockRow(tx, merchantId) == null) {
             throw notConfigured(merchantId);
           }
+          if (!overlap.isZero()) {
+            int active = activeSecrets(tx, merchantId, now);
+            if (active >= MAX_ACTIVE_SECRETS) {
+              throw new EndpointException(
+                  EndpointException.Reason.TOO_MANY_SECRETS,
+                  active
+                      + " secrets already sign this endpoint's deliveries; at most "
+                      + MAX_ACTIVE_SECRETS
+                      + " may. Wait until older ones expire, or rotate with an overlap of 0"
+                      + " seconds, which retires every older secret at once.");
+            }
+          }
           try (PreparedStatement update =
               tx.prepareStatement(
                   "UPDATE endpoint_secrets SET expires_at = ? WHERE merchant_id = ?"
@@ -322,6 +340,22 @@ public final class Endpoints {
           long id = insertSecret(tx, merchantId, secret, now);
           return new Rotation(id, secret, expire);
         });
+  }
+
+  private static int activeSecrets(Connection tx, String merchantId, Instant now)
+      throws SQLException {
+    try (PreparedStatement q =
+        tx.prepareStatement(
+            "SELECT COUNT(*) FROM endpoint_secrets WHERE merchant_id = ? AND created_at <= ?"
+                + " AND (expires_at IS NULL OR expires_at > ?)")) {
+      q.setString(1, merchantId);
+      q.setLong(2, now.getEpochSecond());
+      q.setLong(3, now.getEpochSecond());
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
   }
 
   /**

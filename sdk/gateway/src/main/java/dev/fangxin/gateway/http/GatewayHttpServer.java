@@ -235,6 +235,14 @@ public final class GatewayHttpServer implements AutoCloseable {
     };
   }
 
+  /**
+   * Every route this server answers, built-in {@code /healthz} and {@code /readyz} included, in
+   * matching order. Immutable; safe on any thread.
+   */
+  public List<Route> routes() {
+    return router.routes();
+  }
+
   /** {@code "https"} when the server speaks TLS, else {@code "http"}. */
   public String scheme() {
     return config.tls().isPresent() ? "https" : "http";

@@ -86,7 +86,32 @@ final class RouteDispatcher extends ChannelInboundHandlerAdapter {
     QueryStringDecoder qs = new QueryStringDecoder(req.uri());
     String rawPath = ProblemAggregator.pathOf(req.uri());
     String method = req.method().name();
-    Router.Result found = router.find(method, rawPath);
+    Router.Result found;
+    try {
+      found = router.find(method, rawPath);
+      // Decoded eagerly, so that a bad escape is refused here and not on a worker; a NUL can name
+      // no resource or parameter (and PostgreSQL cannot store it).
+      boolean nul = qs.path().indexOf('\u0000') >= 0;
+      for (Map.Entry<String, List<String>> p : qs.parameters().entrySet()) {
+        nul |= p.getKey().indexOf('\u0000') >= 0;
+        for (String v : p.getValue()) {
+          nul |= v.indexOf('\u0000') >= 0;
+        }
+      }
+      if (nul) {
+        throw new IllegalArgumentException("NUL");
+      }
+    } catch (IllegalArgumentException badEscape) {
+      req.release();
+      Problem p =
+          Problem.of(
+              "http.bad_request",
+              400,
+              "The request target has a malformed percent-escape (such as \"%ZZ\" or a lone"
+                  + " \"%\") or an escaped NUL (%00).");
+      respond(ctx, Responses.problem(p, keepAlive), keepAlive);
+      return;
+    }
     if (found.route == null) {
       req.release();
       Problem p =

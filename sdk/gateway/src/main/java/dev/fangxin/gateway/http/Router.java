@@ -29,6 +29,11 @@ final class Router {
     return new Router(routes);
   }
 
+  /** Every route, in the order given. */
+  List<Route> routes() {
+    return routes;
+  }
+
   /** The outcome of a lookup: a match, or the methods allowed on the path (empty = 404). */
   static final class Result {
     final Route route;

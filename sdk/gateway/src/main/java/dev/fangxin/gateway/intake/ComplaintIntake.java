@@ -12,6 +12,7 @@ import dev.fangxin.gateway.cases.StoredCase;
 import dev.fangxin.gateway.clearing.ClearingException;
 import dev.fangxin.gateway.clearing.ClearingRecord;
 import dev.fangxin.gateway.clearing.TraceRouter;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.gateway.intake.IntakeException.FieldError;
 import dev.fangxin.protocol.v1.TransactionType;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -217,7 +218,7 @@ public final class ComplaintIntake {
     try {
       String type =
           contentType.map(t -> t.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).orElse("");
-      if (type.equals(JSON)) {
+      if (type.equals(JSON) && JsonBody.isJson(contentType.get())) {
         request = ComplaintRequest.fromJson(body);
       } else if (type.equals(PROTOBUF)) {
         request = ComplaintRequest.fromProto(body);
@@ -229,7 +230,7 @@ public final class ComplaintIntake {
                 + " or "
                 + PROTOBUF
                 + ", not "
-                + (type.isEmpty() ? "a body without Content-Type" : type)
+                + (type.isEmpty() ? "a body without Content-Type" : contentType.get())
                 + ".");
       }
     } catch (IntakeException e) {

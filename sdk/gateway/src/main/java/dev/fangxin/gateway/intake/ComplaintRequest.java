@@ -10,7 +10,7 @@ import dev.fangxin.core.money.Money;
 import dev.fangxin.core.money.MoneyException;
 import dev.fangxin.gateway.cases.CaseCodes;
 import dev.fangxin.gateway.cases.ComplaintDetails;
-import dev.fangxin.gateway.cases.StrictJson;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.gateway.intake.IntakeException.FieldError;
 import dev.fangxin.protocol.v1.Complaint;
 import dev.fangxin.protocol.v1.ComplaintCategory;
@@ -434,10 +434,11 @@ public final class ComplaintRequest {
 
   private static JsonObject parseObject(byte[] body) {
     try {
-      return StrictJson.parseObject(body);
-    } catch (StrictJson.DuplicateMemberException e) {
-      throw IntakeException.invalid(List.of(FieldError.of(e.field(), e.getMessage())));
-    } catch (StrictJson.MalformedException e) {
+      return JsonBody.readObject(body);
+    } catch (JsonBody.MalformedException e) {
+      if (e.field().isPresent()) { // a duplicate member is a field error
+        throw IntakeException.invalid(List.of(FieldError.of(e.field().get(), e.getMessage())));
+      }
       throw IntakeException.of(IntakeException.Reason.MALFORMED_BODY, e.getMessage());
     }
   }

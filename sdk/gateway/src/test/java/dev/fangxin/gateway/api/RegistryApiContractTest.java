@@ -658,8 +658,17 @@ abstract class RegistryApiContractTest {
             "POST",
             "/v1/merchants",
             op,
-            "{\"id\":\"X-A\",\"name\":\"a\\u0000b\",\"locale\":\"en\",\"time_zone\":\"UTC\"}");
+            "{\"id\":\"X-A\",\"name\":\"a\\u0007b\",\"locale\":\"en\",\"time_zone\":\"UTC\"}");
     assertThat(errorFields(control)).containsExactly("name");
+    // NUL is refused by the parser itself, in any string: PostgreSQL cannot store it.
+    assertProblem(
+        call(
+            "POST",
+            "/v1/merchants",
+            op,
+            "{\"id\":\"X-A\",\"name\":\"a\\u0000b\",\"locale\":\"en\",\"time_zone\":\"UTC\"}"),
+        400,
+        "request.malformed_json");
 
     setUpT1BoundToMWithKey();
     Map<String, List<List<Object>>> withTool = snapshot();

@@ -79,6 +79,9 @@ class EndpointRoutesTest {
     if (key != null) {
       r.header("Authorization", "Bearer " + key);
     }
+    if (body != null) {
+      r.header("Content-Type", "application/json");
+    }
     return client.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -124,6 +127,38 @@ class EndpointRoutesTest {
     assertThat(moved.statusCode()).isEqualTo(200);
     assertThat(json(moved).has("secret")).isFalse();
     assertThat(json(moved).get("v1a").getAsBoolean()).isTrue();
+  }
+
+  @Test
+  void rotationsCannotPileUpMoreSecretsThanADeliveryCanBeSignedWith() throws Exception {
+    call(
+        "PUT",
+        "/v1/merchants/X-SHOP-1/endpoint",
+        "shop1-key",
+        "{\"url\":\"https://shop.example/hooks\",\"v1a\":true}");
+    for (int i = 1; i < Endpoints.MAX_ACTIVE_SECRETS; i++) {
+      assertThat(
+              call("POST", "/v1/merchants/X-SHOP-1/endpoint/secrets", "shop1-key", null)
+                  .statusCode())
+          .isEqualTo(201);
+    }
+    var before = endpoints.current("X-SHOP-1", clock.instant()).orElseThrow();
+    assertThat(before.secrets()).hasSize(Endpoints.MAX_ACTIVE_SECRETS);
+    // Deliveries can still be signed: 15 secrets and the v1a key.
+    assertThat(before.signer()).isNotNull();
+    var refused = call("POST", "/v1/merchants/X-SHOP-1/endpoint/secrets", "shop1-key", null);
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(code(refused)).isEqualTo("endpoint.too_many_secrets");
+    assertThat(endpoints.current("X-SHOP-1", clock.instant()).orElseThrow().secrets())
+        .hasSize(Endpoints.MAX_ACTIVE_SECRETS);
+    var retireAll =
+        call(
+            "POST",
+            "/v1/merchants/X-SHOP-1/endpoint/secrets",
+            "shop1-key",
+            "{\"overlap_seconds\":0}");
+    assertThat(retireAll.statusCode()).isEqualTo(201);
+    assertThat(endpoints.current("X-SHOP-1", clock.instant()).orElseThrow().secrets()).hasSize(1);
   }
 
   @Test
@@ -227,6 +262,12 @@ class EndpointRoutesTest {
           {"{\"url\":5}", "endpoint.invalid_body", "400"},
           {"{\"url\":\"https://a.example\",\"v1a\":\"yes\"}", "endpoint.invalid_body", "400"},
           {"{\"url\":\"https://a.example\",\"extra\":1}", "endpoint.invalid_body", "400"},
+          {
+            "{\"url\":\"https://a.example\",\"url\":\"https://b.example\"}",
+            "endpoint.invalid_body",
+            "400"
+          },
+          {"{'url':'https://a.example'}", "endpoint.invalid_body", "400"},
           {"{\"url\":\"ftp://a.example\"}", "endpoint.invalid_url", "422"},
           {"{\"url\":\"https://u:p@a.example\"}", "endpoint.invalid_url", "422"},
         }) {
@@ -234,6 +275,19 @@ class EndpointRoutesTest {
       assertThat(r.statusCode()).as(c[0]).isEqualTo(Integer.parseInt(c[2]));
       assertThat(code(r)).as(c[0]).isEqualTo(c[1]);
     }
+    var untyped =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + server.port() + "/v1/merchants/X-SHOP-1/endpoint"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer shop1-key")
+                .header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"url\":\"https://a.example\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(untyped.statusCode()).isEqualTo(415);
+    assertThat(code(untyped)).isEqualTo("endpoint.unsupported_media_type");
     assertThat(endpoints.current("X-SHOP-1", clock.instant())).isEmpty();
     assertThat(endpoints.current("X-SHOP-2", clock.instant())).isEmpty();
   }

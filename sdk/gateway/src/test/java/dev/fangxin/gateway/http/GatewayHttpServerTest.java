@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -288,6 +289,22 @@ class GatewayHttpServerTest {
       assertThat(res.status).isEqualTo(400);
       assertThat(json(res.body).get("type").getAsString())
           .isEqualTo("https://fangxin.dev/problems/http.bad_request");
+    }
+  }
+
+  @Test
+  void aMalformedPercentEscapeOrAnEscapedNulIs400ProblemNotASilentClose() throws Exception {
+    for (String target :
+        List.of(
+            "/hea%zz", "/healthz%", "/healthz?a=%ZZ", "/%G0/x", "/healthz%00", "/healthz?a=%00")) {
+      try (Socket s = socket()) {
+        send(s, "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        Raw res = Raw.read(s.getInputStream());
+        assertThat(res.status).as(target).isEqualTo(400);
+        assertThat(res.headers.get("content-type")).isEqualTo("application/problem+json");
+        assertThat(json(res.body).get("type").getAsString())
+            .isEqualTo("https://fangxin.dev/problems/http.bad_request");
+      }
     }
   }
 

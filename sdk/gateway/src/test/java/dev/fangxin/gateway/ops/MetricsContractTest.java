@@ -2,6 +2,7 @@ package dev.fangxin.gateway.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fangxin.gateway.cases.MutableClock;
 import dev.fangxin.gateway.store.Store;
 import dev.fangxin.gateway.store.StoreConfig;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fangxin.core.id.InstitutionCode;
+import dev.fangxin.gateway.cases.MutableClock;
 import dev.fangxin.gateway.clearing.file.ClearingFileException.Reason;
-import dev.fangxin.gateway.ops.MutableClock;
 import dev.fangxin.gateway.store.Store;
 import dev.fangxin.gateway.store.StoreConfig;
 import java.io.ByteArrayOutputStream;

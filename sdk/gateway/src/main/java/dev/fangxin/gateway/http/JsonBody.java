@@ -1,4 +1,4 @@
-package dev.fangxin.gateway.api;
+package dev.fangxin.gateway.http;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -6,12 +6,9 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
-import com.google.gson.internal.LazilyParsedNumber;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import dev.fangxin.gateway.http.Problem;
-import dev.fangxin.gateway.http.ProblemException;
-import dev.fangxin.gateway.http.RouteRequest;
+import dev.fangxin.core.FangxinException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -27,29 +24,102 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A request's JSON object body, parsed strictly, and typed access to its fields that collects every
- * field error before answering.
+ * The gateway's one strict JSON body parser, and typed access to an object's fields that collects
+ * every field error before answering.
  *
- * <p>Parsing refuses, as problems: a body that is not {@code application/json} (415 {@code
- * request.unsupported_media_type}); bytes that are not UTF-8, JSON that is not strict RFC 8259
- * (comments, single quotes, trailing commas, {@code NaN}, trailing data), a duplicate member name,
- * nesting deeper than 16 levels, or a top-level value that is not an object (400 {@code
- * request.malformed_json}); and members the route does not know (422 {@code
- * request.invalid_fields}). Accessors record a wrong type or a bad value under the field's name;
- * {@link #finish()} then throws one 422 {@code request.invalid_fields} problem whose extension
- * {@code errors} lists every {@code {field, message}}.
+ * <p>{@link #readObject(byte[])} is the parser every route uses (registry, endpoints, intake,
+ * cases): the bytes must be UTF-8, RFC 8259 JSON read with Gson's {@link Strictness#STRICT} reader
+ * (no comments, single quotes, unquoted names, trailing commas or {@code NaN}), exactly one object
+ * with nothing after it, no member named twice in any object (Gson's own tree would silently keep
+ * the last), no U+0000 in any string or name (PostgreSQL cannot store it), and no nesting deeper
+ * than {@value #MAX_DEPTH} levels. Numbers are kept exactly as {@link BigDecimal}s. It throws
+ * {@link MalformedException} with a {@link MalformedException.Reason} and, for a duplicate member,
+ * its dotted path; each route family maps that to its own problem codes. {@link #isJson(String)} is
+ * the shared media-type check ({@code application/json}, UTF-8).
  *
- * <p>Not thread-safe: one instance per request.
+ * <p>{@link #parse} and {@link #parseOptional} are the registry API's request-level form: 415
+ * {@code request.unsupported_media_type} for a body that is not {@code application/json}; 400
+ * {@code request.malformed_json} for anything {@link #readObject} refuses (a duplicate member
+ * included); 422 {@code request.invalid_fields} for members the route does not know. Accessors
+ * record a wrong type or a bad value under the field's name; {@link #finish()} then throws one 422
+ * {@code request.invalid_fields} problem whose extension {@code errors} lists every {@code {field,
+ * message}}.
+ *
+ * <p>The static methods are thread-safe; an instance is not: one per request.
  */
 public final class JsonBody {
   /** The code of the 422 problem listing invalid fields. */
   public static final String INVALID_FIELDS = "request.invalid_fields";
 
-  private static final int MAX_DEPTH = 16;
+  /** How deeply objects and arrays may nest; the top-level object is level 1. */
+  public static final int MAX_DEPTH = 16;
+
+  /** Thrown when bytes are not exactly one strict JSON object; the message says what is wrong. */
+  public static final class MalformedException extends FangxinException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why the body was refused. Each has a stable {@link #code()}. */
+    public enum Reason {
+      /** The bytes are not UTF-8. */
+      NOT_UTF8("json.not_utf8"),
+      /** Not strict RFC 8259 JSON (or empty). */
+      SYNTAX("json.syntax"),
+      /** An object names a member twice; {@link MalformedException#field()} says which. */
+      DUPLICATE_MEMBER("json.duplicate_member"),
+      /** Objects and arrays nest deeper than {@link JsonBody#MAX_DEPTH}. */
+      TOO_DEEP("json.too_deep"),
+      /** The top-level value is not an object. */
+      NOT_AN_OBJECT("json.not_an_object"),
+      /** Something follows the object. */
+      TRAILING_DATA("json.trailing_data"),
+      /**
+       * A string or member name holds U+0000, which no field accepts and PostgreSQL cannot store.
+       */
+      NUL_CHARACTER("json.nul_character");
+
+      private final String code;
+
+      Reason(String code) {
+        this.code = code;
+      }
+
+      /** The stable code, {@code "json.<reason>"}. */
+      public String code() {
+        return code;
+      }
+    }
+
+    private final Reason reason;
+    private final String field;
+
+    MalformedException(Reason reason, String field, String message) {
+      super(message);
+      this.reason = Objects.requireNonNull(reason, "reason == null");
+      this.field = field;
+    }
+
+    /** Why. */
+    public Reason reasonCode() {
+      return reason;
+    }
+
+    @Override
+    public String reason() {
+      return reason.code();
+    }
+
+    /**
+     * For {@link Reason#DUPLICATE_MEMBER}: the member's dotted path, such as {@code contact.phone}.
+     */
+    public Optional<String> field() {
+      return Optional.ofNullable(field);
+    }
+  }
 
   private final JsonObject object;
   private final List<String[]> errors = new ArrayList<>();
@@ -84,42 +154,19 @@ public final class JsonBody {
     }
     String type = request.header("content-type").orElse("");
     if (!isJson(type)) {
-      throw ProblemException.of(
-          "request.unsupported_media_type",
-          415,
-          "The body must be JSON sent as \"Content-Type: application/json\""
-              + (type.isEmpty() ? "; no content type was given." : "."));
+      throw unsupportedMediaType("request.unsupported_media_type", type);
     }
     if (body.length == 0) {
       throw malformed("The body is empty; expected a JSON object.");
     }
-    String text;
+    JsonObject root;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw malformed("The body is not valid UTF-8.");
+      root = readObject(body);
+    } catch (MalformedException e) {
+      throw malformed(e.getMessage());
     }
-    JsonElement root;
-    try (JsonReader reader = new JsonReader(new StringReader(text))) {
-      reader.setStrictness(Strictness.STRICT);
-      root = read(reader, 0);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw malformed("The body has data after the JSON value.");
-      }
-    } catch (IOException | IllegalStateException | NumberFormatException e) {
-      throw malformed("The body is not valid JSON: " + e.getMessage());
-    }
-    if (!root.isJsonObject()) {
-      throw malformed("The body must be a JSON object, not " + kind(root) + ".");
-    }
-    JsonBody parsed = new JsonBody(root.getAsJsonObject());
-    Set<String> unknown = new TreeSet<>(root.getAsJsonObject().keySet());
+    JsonBody parsed = new JsonBody(root);
+    Set<String> unknown = new TreeSet<>(root.keySet());
     unknown.removeAll(allowed);
     for (String name : unknown) {
       parsed.error(
@@ -129,7 +176,13 @@ public final class JsonBody {
     return parsed;
   }
 
-  private static boolean isJson(String contentType) {
+  /**
+   * Whether {@code contentType} (a {@code Content-Type} header value) is {@code application/json}
+   * with no charset or a UTF-8 one. Case-insensitive; parameters other than {@code charset} are
+   * ignored.
+   */
+  public static boolean isJson(String contentType) {
+    Objects.requireNonNull(contentType, "contentType == null");
     String[] parts = contentType.split(";");
     if (!parts[0].trim().equalsIgnoreCase("application/json")) {
       return false;
@@ -146,21 +199,85 @@ public final class JsonBody {
     return true;
   }
 
-  private static JsonElement read(JsonReader reader, int depth) throws IOException {
-    if (depth > MAX_DEPTH) {
-      throw malformed("The body nests deeper than " + MAX_DEPTH + " levels.");
+  /**
+   * The 415 problem {@code code} for a body sent as {@code contentType} (a {@code Content-Type}
+   * value, empty when none was sent) instead of {@code application/json}.
+   */
+  public static ProblemException unsupportedMediaType(String code, String contentType) {
+    Objects.requireNonNull(contentType, "contentType == null");
+    return ProblemException.of(
+        code,
+        415,
+        "The body must be JSON sent as \"Content-Type: application/json\" (UTF-8)"
+            + (contentType.isEmpty() ? "; no content type was given." : "."));
+  }
+
+  /**
+   * Parses {@code body} as exactly one strict JSON object, as described in the class comment.
+   *
+   * @throws MalformedException saying why it is not one
+   */
+  public static JsonObject readObject(byte[] body) {
+    Objects.requireNonNull(body, "body == null");
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new MalformedException(
+          MalformedException.Reason.NOT_UTF8, null, "The body is not valid UTF-8.");
     }
-    switch (reader.peek()) {
+    JsonElement root;
+    try (JsonReader reader = new JsonReader(new StringReader(text))) {
+      reader.setStrictness(Strictness.STRICT);
+      root = read(reader, "", 1);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new MalformedException(
+            MalformedException.Reason.TRAILING_DATA,
+            null,
+            "The body has data after the JSON value.");
+      }
+    } catch (IOException | IllegalStateException | NumberFormatException e) {
+      throw new MalformedException(
+          MalformedException.Reason.SYNTAX, null, "The body is not valid JSON: " + e.getMessage());
+    }
+    if (!root.isJsonObject()) {
+      throw new MalformedException(
+          MalformedException.Reason.NOT_AN_OBJECT,
+          null,
+          "The body must be a JSON object, not " + kind(root) + ".");
+    }
+    return root.getAsJsonObject();
+  }
+
+  private static JsonElement read(JsonReader reader, String path, int depth) throws IOException {
+    JsonToken token = reader.peek();
+    if (depth > MAX_DEPTH && (token == JsonToken.BEGIN_OBJECT || token == JsonToken.BEGIN_ARRAY)) {
+      throw new MalformedException(
+          MalformedException.Reason.TOO_DEEP,
+          null,
+          "The body nests deeper than " + MAX_DEPTH + " levels.");
+    }
+    switch (token) {
       case BEGIN_OBJECT:
         {
           JsonObject o = new JsonObject();
           reader.beginObject();
           while (reader.hasNext()) {
-            String name = reader.nextName();
+            String name = noNul(reader.nextName());
+            String field = path.isEmpty() ? name : path + "." + name;
             if (o.has(name)) {
-              throw malformed("The member \"" + shorten(name) + "\" appears more than once.");
+              throw new MalformedException(
+                  MalformedException.Reason.DUPLICATE_MEMBER,
+                  field,
+                  shorten(field) + " is given more than once.");
             }
-            o.add(name, read(reader, depth + 1));
+            o.add(name, read(reader, field, depth + 1));
           }
           reader.endObject();
           return o;
@@ -170,23 +287,33 @@ public final class JsonBody {
           JsonArray a = new JsonArray();
           reader.beginArray();
           while (reader.hasNext()) {
-            a.add(read(reader, depth + 1));
+            a.add(read(reader, path + "[]", depth + 1));
           }
           reader.endArray();
           return a;
         }
       case STRING:
-        return new JsonPrimitive(reader.nextString());
+        return new JsonPrimitive(noNul(reader.nextString()));
       case NUMBER:
-        return new JsonPrimitive(new LazilyParsedNumber(reader.nextString()));
+        return new JsonPrimitive(new BigDecimal(reader.nextString()));
       case BOOLEAN:
         return new JsonPrimitive(reader.nextBoolean());
       case NULL:
         reader.nextNull();
         return JsonNull.INSTANCE;
       default:
-        throw malformed("Unexpected " + reader.peek() + " in the JSON body.");
+        throw new IOException("unexpected " + token + " at " + reader.getPath());
     }
+  }
+
+  private static String noNul(String s) {
+    if (s.indexOf('\u0000') >= 0) {
+      throw new MalformedException(
+          MalformedException.Reason.NUL_CHARACTER,
+          null,
+          "The body has a NUL character (\\u0000) in a string; no field accepts one.");
+    }
+    return s;
   }
 
   private static ProblemException malformed(String detail) {
