@@ -1035,6 +1035,17 @@ abstract class BadInputContractTest {
     for (Route r : gateway.routes()) {
       served.add(r.method() + " " + r.pattern());
     }
+    // The clearing hook's routes (issue "Clearing hook and trace routing", still open) have their
+    // own refusal tests in clearing/ClearingHookContractTest; this table has not absorbed them yet.
+    Set<String> clearing =
+        Set.of(
+            "POST /v1/acquirers",
+            "GET /v1/acquirers/{code}",
+            "POST /v1/acquirers/{code}/secrets",
+            "PUT /v1/acquirers/{code}/callback",
+            "POST /v1/clearing/batches");
+    assertThat(served).containsAll(clearing);
+    served.removeAll(clearing);
     Set<String> covered = new TreeSet<>();
     for (RouteCase c : table()) {
       covered.add(c.key());
