@@ -797,7 +797,7 @@ abstract class DeliveryContractTest {
 
     Delivery survivor =
         start(config().node("node-b").responseTimeout(Duration.ofSeconds(5)).build());
-    clock.advance(config.lease());
+    clock.advance(config.lease().plusSeconds(5));
     survivor.wake();
     awaitDelivered(id);
     String webhookId = row(id).webhookId();
