@@ -141,6 +141,24 @@ class CaseClientGatewayTest {
     return DisputeLink.encodeToken(DisputeToken.sign(claim, terminal));
   }
 
+  /**
+   * The gateway moves a case to {@code delivered} just after the webhook's 2xx is recorded, so a
+   * backend can see the event a moment before the case's state says so.
+   */
+  private static void awaitState(CaseClient client, String caseId, String state)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String last = null;
+    while (System.nanoTime() < deadline) {
+      last = client.get(caseId).get("state").getAsString();
+      if (last.equals(state)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(last).as("state of " + caseId + " after 30 s").isEqualTo(state);
+  }
+
   @Test
   void merchantReceivesTheComplaintAnswersItAndHearsTheConsumerConfirm() throws Exception {
     JsonObject filed =
@@ -160,7 +178,7 @@ class CaseClientGatewayTest {
     assertThat(created.caseId()).contains(caseId);
 
     CaseClient client = CaseClient.create(base, merchantKey);
-    assertThat(client.get(caseId).get("state").getAsString()).isEqualTo("delivered");
+    awaitState(client, caseId, "delivered");
     assertThat(client.list("delivered", 10))
         .extracting(c -> c.get("case_id").getAsString())
         .containsExactly(caseId);
@@ -188,6 +206,7 @@ class CaseClientGatewayTest {
             Map.of());
     String caseId = filed.get("case_id").getAsString();
     assertThat(received.poll(30, TimeUnit.SECONDS)).isNotNull();
+    awaitState(CaseClient.create(base, merchantKey), caseId, "delivered");
 
     CaseClient stranger = CaseClient.create(base, otherMerchantKey);
     assertThatThrownBy(() -> stranger.get(caseId))
