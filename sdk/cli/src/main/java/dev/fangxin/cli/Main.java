@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       JournalCommand.class,
       ReceiptCommand.class,
+      QuickstartCommand.class,
       DemoCommand.class,
       GatewayCommand.class,
       ClearingCommand.class,
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
     },
     footer = {
       "",
-      "Start with:  fangxin demo",
+      "Start with:  fangxin quickstart",
       "Exit status: 0 success, 1 verification failed, 2 bad input or usage."
     })
 public final class Main implements Runnable {
