@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ReceiptCommand.class,
       QuickstartCommand.class,
       DemoCommand.class,
+      StickerCommand.class,
       GatewayCommand.class,
       ClearingCommand.class,
       CommandLine.HelpCommand.class

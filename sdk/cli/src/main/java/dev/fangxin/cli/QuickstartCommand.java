@@ -11,6 +11,7 @@ import dev.fangxin.adapters.virtualprinter.VirtualPrinter;
 import dev.fangxin.core.id.CreditCode;
 import dev.fangxin.core.identity.TerminalIdentity;
 import dev.fangxin.core.key.SignatureAlgorithm;
+import dev.fangxin.core.key.TerminalKeyPair;
 import dev.fangxin.core.link.DisputeLink;
 import dev.fangxin.core.money.Money;
 import dev.fangxin.core.qr.QrImageDecoder;
@@ -47,6 +48,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,6 +184,7 @@ final class QuickstartCommand implements Callable<Integer> {
               && step("Register its card terminal", this::registerTerminal)
               && step("Register the terminal's key", this::registerTerminalKey)
               && step("Give the merchant an API key and a webhook receiver", this::connectMerchant)
+              && step("The merchant prints its 放心消费 collection code", this::sticker)
               && step("The terminal sells and prints", this::sell)
               && step("A consumer scans the receipt", this::scan)
               && step("The consumer files a complaint", this::complain)
@@ -197,7 +200,7 @@ final class QuickstartCommand implements Callable<Integer> {
       say(
           String.format(
               "All %d steps happened, in %.1f s. Artifacts: %s (receipt.png, receipt-2.png,"
-                  + " case.json, story.txt).",
+                  + " sticker.png/.svg/.pdf, case.json, story.txt).",
               stepNumber, (System.nanoTime() - started) / 1e9, out));
     }
     writeStory();
@@ -363,6 +366,51 @@ final class QuickstartCommand implements Callable<Integer> {
     return "the merchant has an API key and a webhook receiver at "
         + shop.url()
         + " (merchant kit, verifying with the whsec_ secret the gateway returned).";
+  }
+
+  private String sticker() throws Exception {
+    JsonObject body = new JsonObject();
+    body.addProperty("kind", "collection_code");
+    body.addProperty("code_id", "fangxin-bistro-1");
+    String tool =
+        expect(call("POST", "/v1/tools", operatorKey, body), 201, "POST /v1/tools")
+            .get("id")
+            .getAsString();
+    bind(tool, Instant.now().minus(Duration.ofHours(1)));
+    Path work = out.resolve("gateway").resolve("terminal");
+    try (TerminalIdentity code =
+        TerminalIdentity.create(
+            work.resolve("code.p12"), newPassword(), SignatureAlgorithm.SM2_SM3, "code-1")) {
+      TerminalKeyPair key = code.current();
+      Files.writeString(
+          work.resolve("code.pub.pem"), key.publicKey().toPem(), StandardCharsets.US_ASCII);
+      JsonObject k = new JsonObject();
+      k.addProperty("tool_id", tool);
+      k.addProperty("public_key_pem", key.publicKey().toPem());
+      JsonObject registered = expect(call("POST", "/v1/terminal-keys", operatorKey, k), 201, "");
+      check(
+          tool.equals(registered.get("tool_id").getAsString()),
+          "the gateway registered the code's key for " + registered.get("tool_id"));
+      StickerCommand.Written w =
+          StickerCommand.write(
+              MERCHANT_NAME,
+              key,
+              gatewayUrl.toString(),
+              out,
+              EnumSet.allOf(StickerCommand.Format.class),
+              List.of(),
+              Instant.now());
+      // write() has read sticker.png back and verified its code with the key.
+      check(w.files().size() == 3, "the sticker was written as " + w.files());
+      return "collection code "
+          + tool
+          + " is bound to "
+          + merchantId
+          + " with its own key "
+          + key.keyId()
+          + "; its sticker (QR read back and verified) is in sticker.png, sticker.svg and"
+          + " sticker.pdf (A6).";
+    }
   }
 
   private String sell() throws Exception {

@@ -32,11 +32,19 @@ class QuickstartCommandTest {
     CliTest.Result r = CliTest.run("quickstart", "--out", out.toString());
     assertThat(r.status()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
-        .contains("13. A complaint on an old receipt still arrives")
-        .contains("All 13 steps happened");
+        .contains("14. A complaint on an old receipt still arrives")
+        .contains("All 14 steps happened");
     assertThat(r.out()).doesNotContain("FAILED");
 
-    for (String f : List.of("receipt.png", "receipt-2.png", "case.json", "story.txt")) {
+    for (String f :
+        List.of(
+            "receipt.png",
+            "receipt-2.png",
+            "sticker.png",
+            "sticker.svg",
+            "sticker.pdf",
+            "case.json",
+            "story.txt")) {
       assertThat(out.resolve(f)).isRegularFile();
     }
     assertThat(Files.readString(out.resolve("story.txt"), StandardCharsets.UTF_8))
@@ -85,7 +93,7 @@ class QuickstartCommandTest {
               String.valueOf(taken.getLocalPort()));
       assertThat(r.status()).as(r.out() + r.err()).isEqualTo(1);
       assertThat(r.err()).contains("FAILED at step 1 (Start the gateway)");
-      assertThat(r.out()).doesNotContain("All 13 steps happened");
+      assertThat(r.out()).doesNotContain("All 14 steps happened");
       assertThat(Files.readString(out.resolve("story.txt"))).contains("FAILED at step 1");
     }
   }
@@ -97,8 +105,10 @@ class QuickstartCommandTest {
     Files.createDirectories(out.resolve("receipt.png").resolve("in-the-way"));
     CliTest.Result r = CliTest.run("quickstart", "--out", out.toString());
     assertThat(r.status()).as(r.out() + r.err()).isEqualTo(1);
-    assertThat(r.err()).contains("FAILED at step 6 (The terminal sells and prints)");
-    assertThat(r.out()).contains("5. Give the merchant").doesNotContain("7. A consumer scans");
+    assertThat(r.err()).contains("FAILED at step 7 (The terminal sells and prints)");
+    assertThat(r.out())
+        .contains("6. The merchant prints its")
+        .doesNotContain("8. A consumer scans");
     assertThat(out.resolve("case.json")).doesNotExist();
   }
 }

@@ -42,8 +42,7 @@ class StickerTest {
 
   @BeforeAll
   static void font() {
-    boolean present =
-        StickerFont.CJK.stream().anyMatch(f -> Files.isRegularFile(Path.of(f)));
+    boolean present = StickerFont.CJK.stream().anyMatch(f -> Files.isRegularFile(Path.of(f)));
     if (!present && "true".equals(System.getenv("CI"))) {
       throw new AssertionError("a CJK font is required when CI=true; .ci/run installs it");
     }
