@@ -69,8 +69,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Each step checks its outcome (not just an HTTP status) and narrates it in one line; the run
  * exits 0 only if every step held, else 1 naming the step that failed. Everything it writes goes
- * into one folder: {@code receipt.png}, {@code receipt-2.png}, {@code case.json}, {@code
- * story.txt}, and the gateway's data under {@code gateway/} (replaced on every run).
+ * into one folder: {@code receipt.png}, {@code receipt-2.png}, the collection code's {@code
+ * sticker.png}, {@code sticker.svg} and {@code sticker.pdf}, {@code case.json}, {@code story.txt},
+ * and the gateway's data under {@code gateway/} (replaced on every run).
  */
 @Command(
     name = "quickstart",

@@ -69,10 +69,10 @@ final class Sticker {
           new String[] {"维权", "Redress"});
 
   /** What the caption under the QR code says. */
-  static final String CAPTION = "扫码付款，有问题一键维权";
+  static final String CAPTION = "消费有问题，扫码一键维权";
 
   /** The caption's English line. */
-  static final String CAPTION_EN = "Scan to pay. A problem? Resolve it in one scan.";
+  static final String CAPTION_EN = "A problem with a payment here? Scan to resolve it.";
 
   private static final double PX_PER_MM = PNG_DPI / 25.4;
   private static final double PT_PER_MM = 72 / 25.4;
