@@ -287,7 +287,7 @@ final class QuickstartCommand implements Callable<Integer> {
             .apiKey();
     Files.writeString(data.resolve("operator.key"), operatorKey + "\n", StandardCharsets.US_ASCII);
     Reply ready = call("GET", "/readyz", null, null);
-    expect(ready, 200, "GET /readyz");
+    expect(ready, 200);
     return "listening on "
         + gatewayUrl
         + " with an H2 database in "
@@ -304,9 +304,8 @@ final class QuickstartCommand implements Callable<Integer> {
     body.addProperty("name", MERCHANT_NAME);
     body.addProperty("locale", "zh-CN");
     body.addProperty("time_zone", ZONE.getId());
-    expect(call("POST", "/v1/merchants", operatorKey, body), 201, "POST /v1/merchants");
-    JsonObject read =
-        expect(call("GET", "/v1/merchants/" + merchantId, operatorKey, null), 200, "");
+    expect(call("POST", "/v1/merchants", operatorKey, body), 201);
+    JsonObject read = expect(call("GET", "/v1/merchants/" + merchantId, operatorKey, null), 200);
     check(
         MERCHANT_NAME.equals(read.get("name").getAsString()),
         "the gateway reads the merchant back as " + read);
@@ -339,7 +338,7 @@ final class QuickstartCommand implements Callable<Integer> {
     body.addProperty("tool_id", t1);
     body.addProperty(
         "csr_pem", t1Identity.certificationRequestPem("CN=T0000001,O=Fangxin Bistro,C=CN"));
-    JsonObject key = expect(call("POST", "/v1/terminal-keys", operatorKey, body), 201, "");
+    JsonObject key = expect(call("POST", "/v1/terminal-keys", operatorKey, body), 201);
     String keyId = t1Identity.current().keyId().toHex();
     check(
         keyId.equalsIgnoreCase(key.get("key_id").getAsString()),
@@ -357,9 +356,7 @@ final class QuickstartCommand implements Callable<Integer> {
     body.addProperty("role", "merchant");
     body.addProperty("merchant_id", merchantId);
     merchantKey =
-        expect(call("POST", "/v1/api-keys", operatorKey, body), 201, "POST /v1/api-keys")
-            .get("api_key")
-            .getAsString();
+        expect(call("POST", "/v1/api-keys", operatorKey, body), 201).get("api_key").getAsString();
     shop = LoopbackMerchant.start("receiver 1");
     JsonObject endpoint = putEndpoint(shop, 201);
     endpointSecret = WebhookSecret.parse(endpoint.get("secret").getAsString());
@@ -373,10 +370,7 @@ final class QuickstartCommand implements Callable<Integer> {
     JsonObject body = new JsonObject();
     body.addProperty("kind", "collection_code");
     body.addProperty("code_id", "fangxin-bistro-1");
-    String tool =
-        expect(call("POST", "/v1/tools", operatorKey, body), 201, "POST /v1/tools")
-            .get("id")
-            .getAsString();
+    String tool = expect(call("POST", "/v1/tools", operatorKey, body), 201).get("id").getAsString();
     bind(tool, Instant.now().minus(Duration.ofHours(1)));
     Path work = out.resolve("gateway").resolve("terminal");
     try (TerminalIdentity code =
@@ -388,7 +382,7 @@ final class QuickstartCommand implements Callable<Integer> {
       JsonObject k = new JsonObject();
       k.addProperty("tool_id", tool);
       k.addProperty("public_key_pem", key.publicKey().toPem());
-      JsonObject registered = expect(call("POST", "/v1/terminal-keys", operatorKey, k), 201, "");
+      JsonObject registered = expect(call("POST", "/v1/terminal-keys", operatorKey, k), 201);
       check(
           tool.equals(registered.get("tool_id").getAsString()),
           "the gateway registered the code's key for " + registered.get("tool_id"));
@@ -454,8 +448,7 @@ final class QuickstartCommand implements Callable<Integer> {
     check(scanned.equals(link1), "receipt.png decodes to " + scanned + ", not the printed link");
     DisputeLink link = DisputeLink.parse(scanned);
     link.token().verify(t1Identity.current().publicKey());
-    JsonObject summary =
-        expect(call("GET", "/D/" + tokenText(scanned), null, null), 200, "GET /D/{token}");
+    JsonObject summary = expect(call("GET", "/D/" + tokenText(scanned), null, null), 200);
     check(
         merchantId.equals(summary.get("merchant_id").getAsString()),
         "the gateway names merchant " + summary.get("merchant_id") + " for the receipt");
@@ -523,12 +516,11 @@ final class QuickstartCommand implements Callable<Integer> {
             null,
             "Fangxin-Case-Secret",
             accessSecret);
-    expect(r, 200, "POST confirmation");
+    expect(r, 200);
     JsonObject view =
         expect(
             call("GET", "/v1/cases/" + caseId, null, null, "Fangxin-Case-Secret", accessSecret),
-            200,
-            "GET case");
+            200);
     check(
         "resolved".equals(view.get("state").getAsString()),
         "the case reads " + view.get("state") + ", not resolved");
@@ -549,14 +541,13 @@ final class QuickstartCommand implements Callable<Integer> {
     t2 = registerCardTerminal(ACQUIRER_B, "898440160990007", "B2000001");
     JsonObject close = new JsonObject();
     close.addProperty("at", switchAt.getEpochSecond());
-    expect(call("POST", "/v1/tools/" + t1 + "/bindings/close", operatorKey, close), 200, "");
+    expect(call("POST", "/v1/tools/" + t1 + "/bindings/close", operatorKey, close), 200);
     bind(t2, switchAt);
     newShop = LoopbackMerchant.start("receiver 2");
     newShop.trust(endpointSecret); // moving an endpoint keeps its secrets
     putEndpoint(newShop, 200);
     JsonObject endpoint =
-        expect(
-            call("GET", "/v1/merchants/" + merchantId + "/endpoint", merchantKey, null), 200, "");
+        expect(call("GET", "/v1/merchants/" + merchantId + "/endpoint", merchantKey, null), 200);
     check(
         newShop.url().toString().equals(endpoint.get("url").getAsString()),
         "the endpoint reads " + endpoint.get("url"));
@@ -610,25 +601,21 @@ final class QuickstartCommand implements Callable<Integer> {
     body.addProperty("acquirer", acquirer);
     body.addProperty("merchant_number", merchantNumber);
     body.addProperty("terminal_id", terminalId);
-    return expect(call("POST", "/v1/tools", operatorKey, body), 201, "POST /v1/tools")
-        .get("id")
-        .getAsString();
+    return expect(call("POST", "/v1/tools", operatorKey, body), 201).get("id").getAsString();
   }
 
   private void bind(String toolId, Instant from) throws Exception {
     JsonObject body = new JsonObject();
     body.addProperty("merchant_id", merchantId);
     body.addProperty("from", from.getEpochSecond());
-    expect(call("POST", "/v1/tools/" + toolId + "/bindings", operatorKey, body), 201, "bind");
+    expect(call("POST", "/v1/tools/" + toolId + "/bindings", operatorKey, body), 201);
   }
 
   private JsonObject putEndpoint(LoopbackMerchant receiver, int status) throws Exception {
     JsonObject body = new JsonObject();
     body.addProperty("url", receiver.url().toString());
     return expect(
-        call("PUT", "/v1/merchants/" + merchantId + "/endpoint", merchantKey, body),
-        status,
-        "PUT endpoint");
+        call("PUT", "/v1/merchants/" + merchantId + "/endpoint", merchantKey, body), status);
   }
 
   private JsonObject fileComplaint(String link, String description) throws Exception {
@@ -637,14 +624,14 @@ final class QuickstartCommand implements Callable<Integer> {
     body.addProperty("category", "quality");
     body.addProperty("desired_outcome", "refund_money");
     body.addProperty("description", description);
-    return expect(call("POST", "/v1/complaints", null, body), 201, "POST /v1/complaints");
+    return expect(call("POST", "/v1/complaints", null, body), 201);
   }
 
   private void awaitState(String id, String state) throws Exception {
     long deadline = System.nanoTime() + patience().toNanos();
     String seen;
     do {
-      JsonObject view = expect(call("GET", "/v1/cases/" + id, merchantKey, null), 200, "");
+      JsonObject view = expect(call("GET", "/v1/cases/" + id, merchantKey, null), 200);
       seen = view.get("state").getAsString();
       if (seen.equals(state)) {
         return;
@@ -704,7 +691,11 @@ final class QuickstartCommand implements Callable<Integer> {
     return new Reply(method + " " + path, res.statusCode(), res.body());
   }
 
-  private static JsonObject expect(Reply reply, int status, String what) {
+  /**
+   * The reply's JSON object when its status is {@code status}; otherwise the step fails with the
+   * request, the status and the body (a problem+json names the gateway's reason).
+   */
+  private static JsonObject expect(Reply reply, int status) {
     if (reply.status() != status) {
       throw new StepFailed(
           reply.what()
