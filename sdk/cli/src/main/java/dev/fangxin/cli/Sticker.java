@@ -411,12 +411,12 @@ final class Sticker {
         for (Object s : shapes) {
           if (s instanceof Box b) {
             c.setNonStrokingColor(b.fill());
-            c.addRect(pt(b.x()), pt(HEIGHT_MM - b.y() - b.h()), pt(b.w()), pt(b.h()));
+            roundRect(c, b.x(), b.y(), b.w(), b.h(), b.radius() / 2);
             c.fill();
           } else if (s instanceof Frame f) {
             c.setStrokingColor(f.c());
             c.setLineWidth(pt(f.line()));
-            c.addRect(pt(f.x()), pt(HEIGHT_MM - f.y() - f.h()), pt(f.w()), pt(f.h()));
+            roundRect(c, f.x(), f.y(), f.w(), f.h(), f.radius() / 2);
             c.stroke();
           } else if (s instanceof Text t) {
             float size = pt(t.size());
@@ -478,6 +478,32 @@ final class Sticker {
       return PDType0Font.load(doc, first[0], true);
     }
     return PDType0Font.load(doc, file.toFile());
+  }
+
+  /**
+   * Adds a rectangle with corners of radius {@code r} (all in mm, top-left origin) to the path, as
+   * Java2D's and SVG's rounded rectangles draw it: four lines and four quarter-circle curves.
+   */
+  private static void roundRect(
+      PDPageContentStream c, double x, double y, double w, double h, double r) throws IOException {
+    if (r <= 0) {
+      c.addRect(pt(x), pt(HEIGHT_MM - y - h), pt(w), pt(h));
+      return;
+    }
+    double k = r * 0.5523; // control-point distance of a cubic quarter circle
+    double top = HEIGHT_MM - y;
+    double bottom = HEIGHT_MM - y - h;
+    c.moveTo(pt(x + r), pt(top));
+    c.lineTo(pt(x + w - r), pt(top));
+    c.curveTo(pt(x + w - r + k), pt(top), pt(x + w), pt(top - r + k), pt(x + w), pt(top - r));
+    c.lineTo(pt(x + w), pt(bottom + r));
+    c.curveTo(
+        pt(x + w), pt(bottom + r - k), pt(x + w - r + k), pt(bottom), pt(x + w - r), pt(bottom));
+    c.lineTo(pt(x + r), pt(bottom));
+    c.curveTo(pt(x + r - k), pt(bottom), pt(x), pt(bottom + r - k), pt(x), pt(bottom + r));
+    c.lineTo(pt(x), pt(top - r));
+    c.curveTo(pt(x), pt(top - r + k), pt(x + r - k), pt(top), pt(x + r), pt(top));
+    c.closePath();
   }
 
   private static float pt(double mm) {
