@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Usage, standalone (starts embedded PostgreSQL in {@code DIR}, generates and ingests {@code N}
  * records with {@link ClearingIngest}, measures, deletes everything): {@code java -Xmx256m -cp
  * benchmarks.jar dev.fangxin.bench.clearing.ClearingLookupLoad [DIR] [N]} (default: a temporary
- * directory, 10000000). {@link ClearingIngestLoad} calls {@link #measure} on the database of its
+ * directory, 10000000). Against a database that already holds the records (migrated by the
+ * gateway): {@code ClearingLookupLoad jdbc:postgresql://HOST:PORT/DB [USER]}, which only reads.
+ * {@link ClearingIngestLoad} calls {@link #measure} on the database of its
  * last run when started with {@code -Dfangxin.bench.lookup=true}, so one run covers both targets.
  */
 public final class ClearingLookupLoad {
@@ -59,6 +61,13 @@ public final class ClearingLookupLoad {
 
   /** Runs standalone; arguments as in the class documentation. */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].startsWith("jdbc:postgresql:")) {
+      try (Store store =
+          Store.open(StoreConfig.of(args[0], args.length > 1 ? args[1] : "postgres", "", 4))) {
+        measure(store, 4);
+      }
+      return;
+    }
     Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("lookup-bench");
     long n = args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L;
     Files.createDirectories(dir);
