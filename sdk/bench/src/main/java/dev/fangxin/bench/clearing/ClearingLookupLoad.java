@@ -37,8 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The look-up is the one the gateway makes for every trace-started complaint: {@link
  * ClearingLookup#local(ClearingRecords)}{@code .find(trace)} (what {@code TraceRouter.route} calls
  * first), which runs one transaction reading the full row by primary key and decodes it into a
- * {@link ClearingRecord}. Traces are drawn at random from a sample of the stored ones; one in ten is
- * unknown (a stored trace moved to settlement year 2099, which no generated record has). The
+ * {@link ClearingRecord}. Traces are drawn at random from a sample of the stored ones; one in ten
+ * is unknown (a stored trace moved to settlement year 2099, which no generated record has). The
  * baseline is {@code SELECT 1 FROM clearing_records WHERE durable_trace = ?} in a {@link
  * Store#inTransaction} over the same pool, i.e. the floor of any look-up: borrow a connection, one
  * round trip, commit. Phases: warm-up, then a latency phase on one thread (p50/p99/p999 of each
@@ -51,8 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * benchmarks.jar dev.fangxin.bench.clearing.ClearingLookupLoad [DIR] [N]} (default: a temporary
  * directory, 10000000). Against a database that already holds the records (migrated by the
  * gateway): {@code ClearingLookupLoad jdbc:postgresql://HOST:PORT/DB [USER]}, which only reads.
- * {@link ClearingIngestLoad} calls {@link #measure} on the database of its
- * last run when started with {@code -Dfangxin.bench.lookup=true}, so one run covers both targets.
+ * {@link ClearingIngestLoad} calls {@link #measure} on the database of its last run when started
+ * with {@code -Dfangxin.bench.lookup=true}, so one run covers both targets.
  */
 public final class ClearingLookupLoad {
   private static final InstitutionCode ACQUIRER = InstitutionCode.of("48020000");
