@@ -6,6 +6,8 @@ import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.cases.CaseRoutes;
 import dev.fangxin.gateway.cases.CaseService;
 import dev.fangxin.gateway.cases.CaseTimers;
+import dev.fangxin.gateway.clearing.AcquirerCertificateRoutes;
+import dev.fangxin.gateway.clearing.AcquirerCertificates;
 import dev.fangxin.gateway.clearing.Acquirers;
 import dev.fangxin.gateway.clearing.ClearingRecords;
 import dev.fangxin.gateway.clearing.ClearingRoutes;
@@ -130,9 +132,11 @@ public final class DisputeServices implements Gateway.Component {
     ctx.routes(RegistryRoutes.routes(registry, apiKeys, guard, clock));
     ctx.routes(EndpointRoutes.of(endpoints, guard));
     ctx.routes(IntakeRoutes.create(verifier, intake, guard).routes());
+    AcquirerCertificates certificates = AcquirerCertificates.on(store, clock);
     ctx.routes(
         ClearingRoutes.routes(
-            acquirers, clearing, HookSignature.verifier(acquirers, clock), guard));
+            acquirers, clearing, HookSignature.verifier(acquirers, clock), guard, certificates));
+    ctx.routes(AcquirerCertificateRoutes.routes(certificates, guard));
     ctx.routes(CaseRoutes.create(cases, guard).routes());
 
     CaseTimers timers = CaseTimers.create(cases, clock, timerInterval);

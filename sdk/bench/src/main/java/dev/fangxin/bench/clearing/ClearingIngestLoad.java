@@ -48,7 +48,9 @@ import org.postgresql.PGConnection;
  * ms), which is what grows if memory is not flat. Files are deleted afterwards.
  *
  * <p>Usage: {@code java -Xmx256m -cp benchmarks.jar dev.fangxin.bench.clearing.ClearingIngestLoad
- * [DIR] [N ...]} (default: a temporary directory, 1000000 and 10000000).
+ * [DIR] [N ...]} (default: a temporary directory, 1000000 and 10000000). With {@code
+ * -Dfangxin.bench.lookup=true}, each run also measures trace look-ups ({@link ClearingLookupLoad})
+ * on its database before dropping it.
  */
 public final class ClearingIngestLoad {
   private static final InstitutionCode ACQUIRER = InstitutionCode.of("48020000");
@@ -180,6 +182,9 @@ public final class ClearingIngestLoad {
           ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
         rs.next();
         System.out.printf(Locale.ROOT, "database size: %,d bytes%n", rs.getLong(1));
+      }
+      if (Boolean.getBoolean("fangxin.bench.lookup")) {
+        ClearingLookupLoad.measure(store, 4);
       }
     }
     Files.delete(file);

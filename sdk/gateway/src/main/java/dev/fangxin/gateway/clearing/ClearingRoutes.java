@@ -54,24 +54,61 @@ public final class ClearingRoutes {
   private final ClearingRecords records;
   private final HookSignature signatures;
   private final Guard guard;
+  private final AcquirerCertificates certificates;
 
   private ClearingRoutes(
-      Acquirers acquirers, ClearingRecords records, HookSignature signatures, Guard guard) {
+      Acquirers acquirers,
+      ClearingRecords records,
+      HookSignature signatures,
+      Guard guard,
+      AcquirerCertificates certificates) {
     this.acquirers = acquirers;
     this.records = records;
     this.signatures = signatures;
     this.guard = guard;
+    this.certificates = certificates;
+  }
+
+  /**
+   * The routes of {@link #routes(Acquirers, ClearingRecords, HookSignature, Guard)}, with the push
+   * hook also accepting mutual TLS: a request without a {@value HookSignature#SIGNATURE} header
+   * that came over a TLS connection with a verified client certificate is authenticated by {@link
+   * AcquirerCertificates#authenticate} instead of HMAC. A request carrying the HMAC headers is
+   * always judged by them.
+   */
+  public static List<Route> routes(
+      Acquirers acquirers,
+      ClearingRecords records,
+      HookSignature signatures,
+      Guard guard,
+      AcquirerCertificates certificates) {
+    return build(
+        acquirers,
+        records,
+        signatures,
+        guard,
+        Objects.requireNonNull(certificates, "certificates"));
   }
 
   /** The routes over these components. */
   public static List<Route> routes(
       Acquirers acquirers, ClearingRecords records, HookSignature signatures, Guard guard) {
+    return build(acquirers, records, signatures, guard, null);
+  }
+
+  private static List<Route> build(
+      Acquirers acquirers,
+      ClearingRecords records,
+      HookSignature signatures,
+      Guard guard,
+      AcquirerCertificates certificates) {
     ClearingRoutes r =
         new ClearingRoutes(
             Objects.requireNonNull(acquirers, "acquirers == null"),
             Objects.requireNonNull(records, "records == null"),
             Objects.requireNonNull(signatures, "signatures == null"),
-            Objects.requireNonNull(guard, "guard == null"));
+            Objects.requireNonNull(guard, "guard == null"),
+            certificates);
     return List.of(
         route("POST", "/v1/acquirers", r::register),
         route("GET", "/v1/acquirers/{code}", r::get),
@@ -204,13 +241,26 @@ public final class ClearingRoutes {
   // ---------------------------------------------------------------- push hook
 
   private RouteResponse batch(RouteRequest request) {
-    InstitutionCode acquirer = signatures.authenticate(request);
+    InstitutionCode acquirer = authenticate(request);
     ClearingBatch batch = BatchParser.decode(request.header("content-type"), request.body());
     BatchParser.Parsed parsed = BatchParser.validate(acquirer, batch);
     BatchReceipt receipt =
         records.insertBatch(
             acquirer, parsed.batchId(), ClearingRecords.PUSH, parsed.sha256(), parsed.records());
     return json(receipt.replayed() ? 200 : 201, receipt.toJson());
+  }
+
+  private InstitutionCode authenticate(RouteRequest request) {
+    if (certificates != null
+        && request.header(HookSignature.SIGNATURE).isEmpty()
+        && request.clientCertificate().isPresent()) {
+      try {
+        return certificates.authenticate(request);
+      } catch (AcquirerCertificateException e) {
+        throw ProblemException.of(e.toProblem());
+      }
+    }
+    return signatures.authenticate(request);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -179,6 +179,29 @@ public final class GatewayConfig {
         true,
         optionalText());
     def(
+        "tls.client-auth",
+        "--tls-client-auth",
+        "none",
+        "none or want",
+        "want: the TLS handshake asks clients for a certificate (not required); acquirers"
+            + " registered by certificate fingerprint then push clearing batches without HMAC.",
+        false,
+        raw -> {
+          if (!raw.equals("none") && !raw.equals("want")) {
+            throw new IllegalArgumentException("not none or want");
+          }
+          return raw;
+        });
+    def(
+        "tls.client-ca",
+        "--tls-client-ca",
+        "",
+        "empty, or a readable PEM file",
+        "CA certificates (PEM) a client certificate must chain to; empty = any certificate,"
+            + " identified by its registered fingerprint only.",
+        false,
+        optionalPath());
+    def(
         "store.url",
         "--store-url",
         "",
@@ -691,6 +714,32 @@ public final class GatewayConfig {
       readableFile("tls.cert-chain", chain);
       readableFile("tls.private-key", key);
       tls = TlsConfig.fromPem(chain, key, password.isEmpty() ? null : password);
+      Path clientCa = (Path) values.get("tls.client-ca");
+      if (values.get("tls.client-auth").equals("want")) {
+        if (clientCa != null) {
+          readableFile("tls.client-ca", clientCa);
+        }
+        tls = tls.withClientAuth(clientCa);
+      } else if (clientCa != null) {
+        throw new ConfigException(
+            ConfigException.Reason.INCONSISTENT,
+            "tls.client-ca",
+            sources.get("tls.client-ca"),
+            "tls.client-ca is set (from "
+                + sources.get("tls.client-ca")
+                + ") but tls.client-auth is none; expected tls.client-auth=want with it.");
+      }
+    } else if (values.get("tls.client-auth").equals("want")
+        || values.get("tls.client-ca") != null) {
+      String k = values.get("tls.client-ca") != null ? "tls.client-ca" : "tls.client-auth";
+      throw new ConfigException(
+          ConfigException.Reason.INCONSISTENT,
+          k,
+          sources.get(k),
+          k
+              + " is set (from "
+              + sources.get(k)
+              + ") but TLS is off; expected tls.cert-chain and tls.private-key with it.");
     } else if (!password.isEmpty()) {
       throw new ConfigException(
           ConfigException.Reason.INCONSISTENT,

@@ -10,7 +10,10 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Routes each complete request and runs its handler on the worker executor, never on the event
@@ -28,7 +32,9 @@ import java.util.logging.Logger;
  * queue until the previous response is written. Exceptions become problems: {@link
  * ProblemException} → its own problem and headers; any other {@link FangxinException} → the route's
  * error status with {@code type} ending in {@code reason()}; any other → 500 with a generic detail.
- * One instance per channel; its state is event-loop confined.
+ * On a TLS connection whose handshake verified a client certificate, the request carries it ({@link
+ * RouteRequest#clientCertificate()}); on plain HTTP it never does. One instance per channel; its
+ * state is event-loop confined.
  */
 final class RouteDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = Logger.getLogger(RouteDispatcher.class.getName());
@@ -128,12 +134,14 @@ final class RouteDispatcher extends ChannelInboundHandlerAdapter {
       respond(ctx, res, keepAlive);
       return;
     }
-    RouteRequest request;
+    RouteRequest received;
     try {
-      request = toRequest(req, qs, found.params);
+      received = toRequest(req, qs, found.params);
     } finally {
       req.release();
     }
+    X509Certificate peer = peerCertificate(ctx);
+    RouteRequest request = peer == null ? received : received.withClientCertificate(peer);
     Route route = found.route;
     Runnable job =
         () -> {
@@ -207,6 +215,22 @@ final class RouteDispatcher extends ChannelInboundHandlerAdapter {
           }
         });
     f.addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+  }
+
+  /** The client certificate verified in this connection's TLS handshake, or null. */
+  private static X509Certificate peerCertificate(ChannelHandlerContext ctx) {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate
+          ? (X509Certificate) chain[0]
+          : null;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
   }
 
   private static RouteRequest toRequest(

@@ -1,6 +1,7 @@
 package dev.fangxin.gateway.http;
 
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ public final class RouteRequest {
   private final Map<String, List<String>> query;
   private final Map<String, List<String>> headers;
   private final byte[] body;
+  private final X509Certificate clientCertificate;
 
   private RouteRequest(
       String method,
@@ -23,13 +25,15 @@ public final class RouteRequest {
       Map<String, String> pathParams,
       Map<String, List<String>> query,
       Map<String, List<String>> headers,
-      byte[] body) {
+      byte[] body,
+      X509Certificate clientCertificate) {
     this.method = method;
     this.path = path;
     this.pathParams = Map.copyOf(pathParams);
     this.query = Map.copyOf(query);
     this.headers = Map.copyOf(headers);
     this.body = body.clone();
+    this.clientCertificate = clientCertificate;
   }
 
   /**
@@ -44,7 +48,35 @@ public final class RouteRequest {
       Map<String, List<String>> query,
       Map<String, List<String>> headers,
       byte[] body) {
-    return new RouteRequest(method, path, pathParams, query, headers, body);
+    return new RouteRequest(method, path, pathParams, query, headers, body, null);
+  }
+
+  /**
+   * This request as received over a TLS connection whose handshake verified {@code certificate}
+   * (the client's end-entity certificate). The server sets it; handlers read it with {@link
+   * #clientCertificate()}.
+   *
+   * @throws NullPointerException if {@code certificate} is null
+   */
+  public RouteRequest withClientCertificate(X509Certificate certificate) {
+    return new RouteRequest(
+        method,
+        path,
+        pathParams,
+        query,
+        headers,
+        body,
+        java.util.Objects.requireNonNull(certificate, "certificate == null"));
+  }
+
+  /**
+   * The client certificate the TLS handshake of this request's connection verified; empty on plain
+   * HTTP, or when the client presented none (see {@code tls.client-auth} in the gateway README).
+   * The handshake proved the client holds its private key; whom it identifies is for the route to
+   * decide (for example by fingerprint).
+   */
+  public Optional<X509Certificate> clientCertificate() {
+    return Optional.ofNullable(clientCertificate);
   }
 
   /** The method, upper case, e.g. {@code GET}. */

@@ -1,5 +1,6 @@
 package dev.fangxin.gateway.http;
 
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Files;
@@ -17,16 +18,33 @@ import javax.net.ssl.SSLException;
  * -----BEGIN PRIVATE KEY-----}), or encrypted PKCS#8 ({@code -----BEGIN ENCRYPTED PRIVATE
  * KEY-----}) when a password is given; RSA and EC keys both work. Files are read when the server
  * starts, so a renewed certificate takes effect on restart.
+ *
+ * <p><b>Client certificates.</b> {@link #withClientAuth} makes the server ask every client for a
+ * certificate without requiring one (TLS client authentication "want"). A client that sends one
+ * proves in the handshake that it holds the private key; routes see the certificate as {@link
+ * RouteRequest#clientCertificate()}. Without a CA bundle any certificate is accepted by the
+ * handshake and routes identify it by its fingerprint (pinning); with a CA bundle the handshake
+ * also requires a chain to one of its certificates, valid at the JVM's time, and fails otherwise. A
+ * client that sends none is served as before.
  */
 public final class TlsConfig {
   private final Path certificateChain;
   private final Path privateKey;
   private final String keyPassword;
+  private final boolean wantClientAuth;
+  private final Path clientCa;
 
-  private TlsConfig(Path certificateChain, Path privateKey, String keyPassword) {
+  private TlsConfig(
+      Path certificateChain,
+      Path privateKey,
+      String keyPassword,
+      boolean wantClientAuth,
+      Path clientCa) {
     this.certificateChain = certificateChain;
     this.privateKey = privateKey;
     this.keyPassword = keyPassword;
+    this.wantClientAuth = wantClientAuth;
+    this.clientCa = clientCa;
   }
 
   /**
@@ -48,7 +66,32 @@ public final class TlsConfig {
           HttpException.Reason.INVALID_CONFIG,
           "The TLS key password is empty; pass null for an unencrypted key.");
     }
-    return new TlsConfig(certificateChain, privateKey, keyPassword);
+    return new TlsConfig(certificateChain, privateKey, keyPassword, false, null);
+  }
+
+  /**
+   * This configuration, asking clients for a certificate (see the class comment).
+   *
+   * @param clientCa a PEM bundle of CA certificates a client's chain must lead to, or {@code null}
+   *     to accept any certificate in the handshake and leave identification to the routes
+   * @throws HttpException with reason {@link HttpException.Reason#INVALID_CONFIG} if {@code
+   *     clientCa} is not a readable regular file
+   */
+  public TlsConfig withClientAuth(Path clientCa) {
+    if (clientCa != null) {
+      readable("client CA bundle", clientCa);
+    }
+    return new TlsConfig(certificateChain, privateKey, keyPassword, true, clientCa);
+  }
+
+  /** Whether the server asks clients for a certificate. */
+  public boolean wantsClientAuth() {
+    return wantClientAuth;
+  }
+
+  /** The CA bundle client chains must lead to, if any. */
+  public Optional<Path> clientCa() {
+    return Optional.ofNullable(clientCa);
   }
 
   private static void readable(String what, Path file) {
@@ -86,9 +129,17 @@ public final class TlsConfig {
    */
   SslContext newServerContext() {
     try {
-      return SslContextBuilder.forServer(
-              certificateChain.toFile(), privateKey.toFile(), keyPassword)
-          .build();
+      SslContextBuilder b =
+          SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile(), keyPassword);
+      if (wantClientAuth) {
+        b.clientAuth(ClientAuth.OPTIONAL);
+        if (clientCa != null) {
+          b.trustManager(clientCa.toFile());
+        } else {
+          b.trustManager(PinnedClientTrust.FACTORY);
+        }
+      }
+      return b.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new HttpException(
           HttpException.Reason.TLS_FAILED,
@@ -101,6 +152,7 @@ public final class TlsConfig {
               + ". Expected PEM files: X.509 certificates, server certificate first, and its"
               + " PKCS#8 private key"
               + (keyPassword == null ? " (unencrypted)" : " (encrypted with the given password)")
+              + (clientCa == null ? "" : ", and client CA bundle " + clientCa)
               + ".",
           e);
     }
@@ -123,6 +175,9 @@ public final class TlsConfig {
         + privateKey
         + ", keyPassword="
         + (keyPassword == null ? "none" : "***")
+        + ", clientAuth="
+        + (wantClientAuth ? "want" : "none")
+        + (clientCa == null ? "" : ", clientCa=" + clientCa)
         + "}";
   }
 
@@ -134,7 +189,9 @@ public final class TlsConfig {
     TlsConfig t = (TlsConfig) o;
     return certificateChain.equals(t.certificateChain)
         && privateKey.equals(t.privateKey)
-        && Objects.equals(keyPassword, t.keyPassword);
+        && Objects.equals(keyPassword, t.keyPassword)
+        && wantClientAuth == t.wantClientAuth
+        && Objects.equals(clientCa, t.clientCa);
   }
 
   @Override
