@@ -28,6 +28,7 @@ import dev.fangxin.gateway.registry.Registry;
 import dev.fangxin.gateway.store.OutboxItem;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -111,6 +112,11 @@ public final class DisputeServices implements Gateway.Component {
                   @Override
                   public void delivered(OutboxItem item, Instant at) {
                     cases.onDelivered(item, at);
+                  }
+
+                  @Override
+                  public void deliveredAll(List<OutboxItem> items, Instant at) {
+                    cases.onDeliveredAll(items, at);
                   }
 
                   @Override

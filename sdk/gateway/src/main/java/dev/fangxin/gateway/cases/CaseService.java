@@ -14,9 +14,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,7 +65,9 @@ import java.util.logging.Logger;
  * Thread-safe; every method blocks on the database. Concurrent writers of one case, in this process
  * or another sharing the database, are serialized by a row lock and an optimistic check (see {@link
  * CaseStore}); a lost race is retried twice, then reported as {@code case.concurrent_update}.
- * {@code afterCommit} runs on the calling thread after each commit that enqueued outbox rows.
+ * {@code afterCommit} runs after each commit that enqueued outbox rows: on the calling thread, or
+ * for {@link #open} with group commit on the committer thread ({@code fangxin-case-committer},
+ * started on demand and stopped after one idle second), once per group.
  */
 public final class CaseService {
   /** Event type: a case was opened. */
@@ -71,12 +85,19 @@ public final class CaseService {
   private static final Logger LOG = Logger.getLogger(CaseService.class.getName());
   private static final int ATTEMPTS = 3;
 
+  /** The most cases one group commit writes. */
+  static final int MAX_GROUP = 128;
+
   private final Store store;
   private final CaseStore cases;
   private final Clock clock;
   private final Duration merchantDeadline;
   private final MeterRegistry meters;
   private final Runnable afterCommit;
+  private final boolean groupCommit;
+  private final ConcurrentLinkedQueue<Opening> committer = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean committing = new AtomicBoolean();
+  private final ExecutorService committerThread;
 
   private CaseService(Builder b) {
     this.store = b.store;
@@ -85,6 +106,21 @@ public final class CaseService {
     this.merchantDeadline = b.merchantDeadline;
     this.meters = b.meters;
     this.afterCommit = b.afterCommit;
+    this.groupCommit = b.groupCommit;
+    ThreadPoolExecutor t =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            1,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread thread = new Thread(r, "fangxin-case-committer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    t.allowCoreThreadTimeOut(true);
+    this.committerThread = t;
   }
 
   /** A builder over {@code store}, reading time from {@code clock}. */
@@ -99,6 +135,7 @@ public final class CaseService {
     private Duration merchantDeadline = CaseLifecycle.DEFAULT_MERCHANT_DEADLINE;
     private MeterRegistry meters = new SimpleMeterRegistry();
     private Runnable afterCommit = () -> {};
+    private boolean groupCommit = true;
 
     private Builder(Store store, Clock clock) {
       this.store = Objects.requireNonNull(store, "store == null");
@@ -127,12 +164,23 @@ public final class CaseService {
     }
 
     /**
-     * Called after each commit that enqueued outbox rows, on the committing thread, for instance
-     * {@code delivery::wake}. Must not throw; if it does, the exception is logged and ignored (the
-     * rows are committed and will be delivered at the next poll).
+     * Called after each commit that enqueued outbox rows, on the committing thread (for a group
+     * commit of {@link #open}, the committer thread, once per group), for instance {@code
+     * delivery::wake}. Must not throw; if it does, the exception is logged and ignored (the rows
+     * are committed and will be delivered at the next poll).
      */
     public Builder afterCommit(Runnable afterCommit) {
       this.afterCommit = Objects.requireNonNull(afterCommit, "afterCommit == null");
+      return this;
+    }
+
+    /**
+     * Whether {@link #open} commits concurrent openings together (the default): each caller still
+     * returns only after the commit that holds its case. {@code false} commits each opening in its
+     * own transaction on the caller's thread.
+     */
+    public Builder groupCommit(boolean groupCommit) {
+      this.groupCommit = groupCommit;
       return this;
     }
 
@@ -164,12 +212,61 @@ public final class CaseService {
    * ahead: the case row, its open-receipt row, its creation audit row and the {@value
    * #CASE_CREATED} outbox row commit in one transaction, and {@code afterCommit} runs after.
    *
+   * <p>With group commit (the default), concurrent calls hand their case to one committer thread,
+   * which writes up to {@value #MAX_GROUP} waiting cases in one transaction (JDBC batches, one
+   * durable commit) and then returns to each caller; a call returns only after the commit that
+   * holds its case, so a crash loses only cases whose callers were not answered. When a row of a
+   * group meets a unique key (a replay, or a receipt with an open case), nothing of the group is
+   * stored and each case is then opened alone, so the conflict is reported to its own caller only;
+   * two cases of one group with the same idempotency key or receipt are opened alone from the
+   * start. A store failure fails every call of the group with the same {@link
+   * dev.fangxin.gateway.store.StoreException}. The caller blocks (uninterruptibly) until its group
+   * is written.
+   *
    * @throws CaseException {@code DUPLICATE_IDEMPOTENCY_KEY} or {@code RECEIPT_ALREADY_OPEN}, with
    *     {@link CaseException#caseId()} naming the existing case, when a concurrent or earlier
    *     filing holds the key or the receipt; nothing is stored then
    */
   public StoredCase open(NewCase c) {
     Objects.requireNonNull(c, "c == null");
+    Opening o = prepare(c);
+    if (!groupCommit) {
+      StoredCase stored = openOne(o);
+      runAfterCommit();
+      return stored;
+    }
+    committer.add(o);
+    if (committing.compareAndSet(false, true)) {
+      committerThread.execute(this::commitQueued);
+    }
+    try {
+      return o.result.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw e;
+    }
+  }
+
+  /** A case to open, with everything computed that does not need the database. */
+  private static final class Opening {
+    final NewCase c;
+    final CaseRecord record;
+    final StoredCase stored;
+    final OutboxQueue.MerchantEvent event;
+    final CompletableFuture<StoredCase> result = new CompletableFuture<>();
+
+    Opening(NewCase c, CaseRecord record, StoredCase stored, OutboxQueue.MerchantEvent event) {
+      this.c = c;
+      this.record = record;
+      this.stored = stored;
+      this.event = event;
+    }
+  }
+
+  private Opening prepare(NewCase c) {
     Instant now = now();
     CaseRecord record = lifecycleAt(now).open(c.caseId(), c.receipt().merchantId());
     StoredCase stored =
@@ -182,29 +279,163 @@ public final class CaseService {
             c.accessSecretHash(),
             c.accessSalt(),
             c.requestFingerprint());
+    OutboxQueue.MerchantEvent event =
+        OutboxQueue.MerchantEvent.of(
+            record.merchantId(),
+            record.id(),
+            CASE_CREATED,
+            CaseJson.event(CASE_CREATED, now, CaseJson.created(stored)),
+            now);
+    return new Opening(c, record, stored, event);
+  }
+
+  /** Opens one case in its own transaction; does not run {@code afterCommit}. */
+  private StoredCase openOne(Opening o) {
     try {
       store.inTransaction(
           tx -> {
-            cases.insert(tx, record, c);
-            store
-                .outbox()
-                .enqueueForMerchant(
-                    tx,
-                    record.merchantId(),
-                    record.id(),
-                    CASE_CREATED,
-                    CaseJson.event(CASE_CREATED, now, CaseJson.created(stored)),
-                    now);
+            cases.insert(tx, o.record, o.c);
+            store.outbox().enqueueAllForMerchants(tx, List.of(o.event));
             return null;
           });
     } catch (RuntimeException e) {
       if (CaseStore.isUniqueViolation(e)) {
-        throw duplicate(c, e);
+        throw duplicate(o.c, e);
       }
       throw e;
     }
-    runAfterCommit();
-    return stored;
+    return o.stored;
+  }
+
+  /**
+   * The committer: while openings wait, takes up to {@value #MAX_GROUP} of them and commits them in
+   * one transaction (JDBC batches), then completes each one's future. Runs on the committer thread,
+   * one call at a time (guarded by {@link #committing}).
+   */
+  private void commitQueued() {
+    while (true) {
+      List<Opening> batch = new ArrayList<>();
+      Opening o;
+      while (batch.size() < MAX_GROUP && (o = committer.poll()) != null) {
+        batch.add(o);
+      }
+      if (batch.isEmpty()) {
+        committing.set(false);
+        // An opening added after the last poll and before the flag dropped must not be stranded.
+        if (committer.isEmpty() || !committing.compareAndSet(false, true)) {
+          return;
+        }
+        continue;
+      }
+      try {
+        commitGroup(batch);
+      } catch (RuntimeException | Error e) {
+        for (Opening each : batch) {
+          each.result.completeExceptionally(e);
+        }
+        if (e instanceof Error) {
+          committing.set(false);
+          throw (Error) e;
+        }
+      }
+    }
+  }
+
+  private void commitGroup(List<Opening> batch) {
+    // Two openings in one batch with the same idempotency key or receipt would fail the whole
+    // batch on a unique key: the second of each such pair is opened alone after the batch, where
+    // it meets the first as an earlier filing.
+    List<Opening> together = new ArrayList<>(batch.size());
+    List<Opening> alone = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    Set<String> receipts = new HashSet<>();
+    for (Opening o : batch) {
+      String receipt =
+          HexFormat.of().formatHex(o.c.receipt().receiptKey())
+              + ":"
+              + o.c.receipt().receiptSequence();
+      if (keys.add(o.c.idempotencyKeyHash()) & receipts.add(receipt)) {
+        together.add(o);
+      } else {
+        alone.add(o);
+      }
+    }
+    boolean committed = false;
+    if (together.size() == 1) {
+      alone.add(0, together.get(0));
+    } else {
+      List<CaseRecord> records = new ArrayList<>(together.size());
+      List<NewCase> news = new ArrayList<>(together.size());
+      List<OutboxQueue.MerchantEvent> events = new ArrayList<>(together.size());
+      for (Opening o : together) {
+        records.add(o.record);
+        news.add(o.c);
+        events.add(o.event);
+      }
+      try {
+        store.inTransaction(
+            tx -> {
+              cases.insertAll(tx, records, news);
+              store.outbox().enqueueAllForMerchants(tx, events);
+              return null;
+            });
+        committed = true;
+      } catch (RuntimeException e) {
+        if (!isConflict(e)) {
+          // The store failed: nothing of the batch is stored, and every request is told so.
+          for (Opening o : together) {
+            o.result.completeExceptionally(e);
+          }
+          together.clear();
+        } else {
+          // A row conflicts with a committed case (a replay, or a second complaint on an open
+          // receipt): nothing of the batch is stored; each row goes alone, so the conflict answers
+          // only its own request.
+          LOG.log(
+              Level.FINE,
+              "group commit of {0} cases met a unique key; opening each alone",
+              new Object[] {together.size()});
+          alone.addAll(0, together);
+        }
+      }
+      if (committed) {
+        runAfterCommit();
+        for (Opening o : together) {
+          o.result.complete(o.stored);
+        }
+      }
+    }
+    boolean any = false;
+    for (Opening o : alone) {
+      try {
+        o.result.complete(openOne(o));
+        any = true;
+      } catch (RuntimeException e) {
+        o.result.completeExceptionally(e);
+      }
+    }
+    if (any) {
+      runAfterCommit();
+    }
+  }
+
+  /** Whether {@code e} is (or wraps, or chains in a batch) a unique-key violation. */
+  private static boolean isConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (CaseStore.isUniqueViolation(t)) {
+        return true;
+      }
+      if (t instanceof SQLException) {
+        for (SQLException n = ((SQLException) t).getNextException();
+            n != null;
+            n = n.getNextException()) {
+          if (CaseStore.isUniqueViolation(n)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private CaseException duplicate(NewCase c, RuntimeException cause) {
@@ -351,6 +582,54 @@ public final class CaseService {
       return;
     }
     applyDelivered(item.caseId().get(), item.webhookId(), at);
+  }
+
+  /**
+   * Delivery listener for a batch: as {@link #onDelivered} for every row of {@code items}, all
+   * delivered at {@code at}, but the cases still {@code RECEIVED} move to the lifecycle's target
+   * for {@code DELIVERED} in one transaction ({@link CaseStore#moveAll}: two JDBC batches and one
+   * durable commit for the batch instead of four statements and a commit per case), in case ID
+   * order. A case that has moved on, or whose last update is later than the delivery, is left
+   * alone. If that transaction fails (a deadlock, the store), each case is tried alone as {@link
+   * #onDelivered} would. Never throws for a case it cannot move.
+   */
+  public void onDeliveredAll(List<OutboxItem> items, Instant at) {
+    Objects.requireNonNull(items, "items == null");
+    Objects.requireNonNull(at, "at == null");
+    java.util.TreeMap<String, String> webhookByCase = new java.util.TreeMap<>();
+    for (OutboxItem item : items) {
+      if (isCreatedForMerchant(item)) {
+        webhookByCase.putIfAbsent(item.caseId().get(), item.webhookId());
+      }
+    }
+    if (webhookByCase.size() <= 1) {
+      webhookByCase.forEach((caseId, webhookId) -> applyDelivered(caseId, webhookId, at));
+      return;
+    }
+    Instant stamp = Instant.ofEpochSecond(at.getEpochSecond());
+    Instant when = stamp.isBefore(now()) ? stamp : now();
+    CaseState from = CaseState.CASE_STATE_RECEIVED;
+    CaseState to = CaseLifecycle.target(from, Event.Type.DELIVERED).orElseThrow();
+    java.util.TreeMap<String, String> reasons = new java.util.TreeMap<>();
+    webhookByCase.forEach(
+        (caseId, webhookId) ->
+            reasons.put(caseId, "webhook " + webhookId + " accepted by the merchant"));
+    List<String> moved;
+    try {
+      moved = store.inTransaction(tx -> cases.moveAll(tx, reasons, from, to, when));
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.FINE,
+          "batch of {0} delivered cases not recorded together ({1}); recording each alone",
+          new Object[] {webhookByCase.size(), e.toString()});
+      webhookByCase.forEach((caseId, webhookId) -> applyDelivered(caseId, webhookId, at));
+      return;
+    }
+    if (!moved.isEmpty()) {
+      meters
+          .counter(TRANSITIONS_METER, "from", CaseCodes.state(from), "to", CaseCodes.state(to))
+          .increment(moved.size());
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -76,47 +77,93 @@ public final class CaseStore {
    *     case, and leaves the transaction unusable on PostgreSQL: roll back and look again
    */
   public void insert(Connection tx, CaseRecord record, NewCase c) throws SQLException {
+    insertAll(tx, List.of(record), List.of(c));
+  }
+
+  /**
+   * Inserts several new cases as {@link #insert} does each, in one JDBC batch per table (three
+   * round trips on PostgreSQL with {@code reWriteBatchedInserts}, whatever the number of cases).
+   * Runs on the calling thread; does not commit.
+   *
+   * @param records fresh records from {@link CaseLifecycle#open}, the i-th for the i-th case
+   * @throws SQLException as the driver throws it; a unique violation on any row fails the whole
+   *     batch and leaves the transaction unusable on PostgreSQL: roll back, then insert the rows
+   *     one by one to find the one that conflicts
+   */
+  public void insertAll(Connection tx, List<CaseRecord> records, List<NewCase> cases)
+      throws SQLException {
     Objects.requireNonNull(tx, "tx == null");
-    Objects.requireNonNull(record, "record == null");
-    Objects.requireNonNull(c, "c == null");
-    if (!record.transitions().isEmpty() || !record.id().equals(c.caseId())) {
-      throw new IllegalArgumentException("insert takes a fresh record of case " + c.caseId());
+    Objects.requireNonNull(records, "records == null");
+    Objects.requireNonNull(cases, "cases == null");
+    if (records.size() != cases.size()) {
+      throw new IllegalArgumentException(
+          "insertAll takes one record per case, got "
+              + records.size()
+              + " records for "
+              + cases.size()
+              + " cases");
     }
-    JsonObject payload = new JsonObject();
-    payload.add("complaint", c.complaint().toJson());
-    payload.add("receipt", c.receipt().toJson());
+    for (int i = 0; i < records.size(); i++) {
+      CaseRecord record = Objects.requireNonNull(records.get(i), "record == null");
+      NewCase c = Objects.requireNonNull(cases.get(i), "c == null");
+      if (!record.transitions().isEmpty() || !record.id().equals(c.caseId())) {
+        throw new IllegalArgumentException("insert takes a fresh record of case " + c.caseId());
+      }
+    }
+    if (records.isEmpty()) {
+      return;
+    }
     try (PreparedStatement insert =
         tx.prepareStatement(
             "INSERT INTO cases (id, merchant_id, state, created_at, updated_at, idempotency_key,"
                 + " receipt_key_id, receipt_sequence, payload, access_secret_hash, deadline_at,"
                 + " tool_id, idempotency_fingerprint, access_salt)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, record.id());
-      insert.setString(2, record.merchantId());
-      insert.setString(3, CaseCodes.state(record.state()));
-      insert.setLong(4, seconds(record.createdAt()));
-      insert.setLong(5, seconds(record.updatedAt()));
-      insert.setString(6, c.idempotencyKeyHash());
-      insert.setBytes(7, c.receipt().receiptKey());
-      insert.setLong(8, c.receipt().receiptSequence());
-      insert.setBytes(9, payload.toString().getBytes(StandardCharsets.UTF_8));
-      insert.setBytes(10, c.accessSecretHash());
-      insert.setLong(11, seconds(record.merchantDeadline()));
-      insert.setString(12, c.receipt().toolId());
-      insert.setBytes(13, c.requestFingerprint());
-      insert.setBytes(14, c.accessSalt());
-      insert.executeUpdate();
+      for (int i = 0; i < records.size(); i++) {
+        CaseRecord record = records.get(i);
+        NewCase c = cases.get(i);
+        JsonObject payload = new JsonObject();
+        payload.add("complaint", c.complaint().toJson());
+        payload.add("receipt", c.receipt().toJson());
+        insert.setString(1, record.id());
+        insert.setString(2, record.merchantId());
+        insert.setString(3, CaseCodes.state(record.state()));
+        insert.setLong(4, seconds(record.createdAt()));
+        insert.setLong(5, seconds(record.updatedAt()));
+        insert.setString(6, c.idempotencyKeyHash());
+        insert.setBytes(7, c.receipt().receiptKey());
+        insert.setLong(8, c.receipt().receiptSequence());
+        insert.setBytes(9, payload.toString().getBytes(StandardCharsets.UTF_8));
+        insert.setBytes(10, c.accessSecretHash());
+        insert.setLong(11, seconds(record.merchantDeadline()));
+        insert.setString(12, c.receipt().toolId());
+        insert.setBytes(13, c.requestFingerprint());
+        insert.setBytes(14, c.accessSalt());
+        insert.addBatch();
+      }
+      insert.executeBatch();
     }
     try (PreparedStatement open =
         tx.prepareStatement(
             "INSERT INTO open_receipts (receipt_key_id, receipt_sequence, case_id)"
                 + " VALUES (?, ?, ?)")) {
-      open.setBytes(1, c.receipt().receiptKey());
-      open.setLong(2, c.receipt().receiptSequence());
-      open.setString(3, record.id());
-      open.executeUpdate();
+      for (int i = 0; i < records.size(); i++) {
+        NewCase c = cases.get(i);
+        open.setBytes(1, c.receipt().receiptKey());
+        open.setLong(2, c.receipt().receiptSequence());
+        open.setString(3, records.get(i).id());
+        open.addBatch();
+      }
+      open.executeBatch();
     }
-    insertAudit(tx, record.id(), record.createdAt(), "consumer", null, record.state(), "filed");
+    try (PreparedStatement audit = tx.prepareStatement(INSERT_AUDIT)) {
+      for (CaseRecord record : records) {
+        bindAudit(
+            audit, record.id(), record.createdAt(), "consumer", null, record.state(), "filed");
+        audit.addBatch();
+      }
+      audit.executeBatch();
+    }
   }
 
   /**
@@ -175,6 +222,63 @@ public final class CaseStore {
         return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
       }
     }
+  }
+
+  /**
+   * Moves every case of {@code reasons} (case ID to audit reason) that is still in {@code from},
+   * and was last updated no later than {@code at}, to {@code to} at {@code at}, with one audit row
+   * each (actor {@code system}); any other case is left alone. Two JDBC batches whatever the number
+   * of cases: for system transitions that change only the state and time (not final, no answer),
+   * such as {@code RECEIVED → DELIVERED}. Cases are locked in the map's iteration order; pass a
+   * sorted map so concurrent callers cannot deadlock.
+   *
+   * @return the IDs of the cases moved, in the map's order
+   * @throws IllegalArgumentException if the lifecycle has no such transition, or {@code to} is
+   *     final
+   */
+  public List<String> moveAll(
+      Connection tx, Map<String, String> reasons, CaseState from, CaseState to, Instant at)
+      throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(reasons, "reasons == null");
+    Objects.requireNonNull(at, "at == null");
+    if (CaseLifecycle.isFinal(to)) {
+      throw new IllegalArgumentException("moveAll cannot close cases, asked for " + to + ".");
+    }
+    List<String> ids = new ArrayList<>(reasons.keySet());
+    List<String> moved = new ArrayList<>();
+    if (ids.isEmpty()) {
+      return moved;
+    }
+    try (PreparedStatement update =
+        tx.prepareStatement(
+            "UPDATE cases SET state = ?, updated_at = ? WHERE id = ? AND state = ?"
+                + " AND updated_at <= ?")) {
+      for (String id : ids) {
+        update.setString(1, CaseCodes.state(to));
+        update.setLong(2, seconds(at));
+        update.setString(3, id);
+        update.setString(4, CaseCodes.state(from));
+        update.setLong(5, seconds(at));
+        update.addBatch();
+      }
+      int[] counts = update.executeBatch();
+      for (int i = 0; i < ids.size(); i++) {
+        if (counts[i] == 1) {
+          moved.add(ids.get(i));
+        }
+      }
+    }
+    if (!moved.isEmpty()) {
+      try (PreparedStatement audit = tx.prepareStatement(INSERT_AUDIT)) {
+        for (String id : moved) {
+          bindAudit(audit, id, at, "system", from, to, reasons.get(id));
+          audit.addBatch();
+        }
+        audit.executeBatch();
+      }
+    }
+    return moved;
   }
 
   /**
@@ -383,6 +487,10 @@ public final class CaseStore {
     return out;
   }
 
+  private static final String INSERT_AUDIT =
+      "INSERT INTO audit (case_id, at, actor, from_state, to_state, reason)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
+
   private static void insertAudit(
       Connection tx,
       String caseId,
@@ -392,18 +500,27 @@ public final class CaseStore {
       CaseState to,
       String reason)
       throws SQLException {
-    try (PreparedStatement insert =
-        tx.prepareStatement(
-            "INSERT INTO audit (case_id, at, actor, from_state, to_state, reason)"
-                + " VALUES (?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, caseId);
-      insert.setLong(2, seconds(at));
-      insert.setString(3, actor);
-      setNullable(insert, 4, Optional.ofNullable(from).map(CaseCodes::state));
-      insert.setString(5, CaseCodes.state(to));
-      insert.setString(6, reason);
+    try (PreparedStatement insert = tx.prepareStatement(INSERT_AUDIT)) {
+      bindAudit(insert, caseId, at, actor, from, to, reason);
       insert.executeUpdate();
     }
+  }
+
+  private static void bindAudit(
+      PreparedStatement insert,
+      String caseId,
+      Instant at,
+      String actor,
+      CaseState from,
+      CaseState to,
+      String reason)
+      throws SQLException {
+    insert.setString(1, caseId);
+    insert.setLong(2, seconds(at));
+    insert.setString(3, actor);
+    setNullable(insert, 4, Optional.ofNullable(from).map(CaseCodes::state));
+    insert.setString(5, CaseCodes.state(to));
+    insert.setString(6, reason);
   }
 
   /**

@@ -132,9 +132,10 @@ public final class GatewayConfig {
     def(
         "http.worker-threads",
         "--http-worker-threads",
-        "4",
+        "32",
         "an integer from 1 to 1024",
-        "Threads running route handlers.",
+        "Threads running route handlers (they block on the store; concurrent complaints are"
+            + " committed together).",
         false,
         integer(1, 1024));
     def(

@@ -22,6 +22,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,16 +53,21 @@ import java.util.logging.Logger;
  *
  * <p><b>Threads.</b> {@link #start()} starts one dispatcher thread, {@link
  * DeliveryConfig#workers()} worker threads, one recorder thread and one listener thread. The
- * dispatcher claims at most as many rows as there are idle workers, passing over the endpoints that
- * already have {@link DeliveryConfig#perEndpointConcurrency()} attempts running on this node (and
- * giving back any surplus it claimed for them), so a slow or stalled endpoint ties up at most that
- * many workers and never delays the others. It reads the endpoints of a whole claimed batch in one
- * transaction and hands each row, with its endpoint as read then, to a worker. It waits {@link
- * DeliveryConfig#pollInterval()} between looks unless {@link #wake()} is called or an attempt
- * finishes. Each attempt has a connect and a response timeout; the claim lease is longer than both
- * together, and a node that dies leaves its rows to be claimed again when the lease lapses. Several
- * nodes may share one PostgreSQL database: claims use {@code FOR UPDATE SKIP LOCKED}, so no row is
- * worked on by two nodes while its lease holds.
+ * dispatcher claims ahead of the workers: whenever fewer claimed rows wait on this node than there
+ * are workers, it claims enough to bring the rows running and waiting up to twice the number of
+ * workers (one transaction per claim, so a deep queue is claimed in large batches while the workers
+ * send the previous one). It passes over the endpoints that already have twice {@link
+ * DeliveryConfig#perEndpointConcurrency()} rows running or waiting on this node, and starts a
+ * waiting row only while its endpoint has fewer than {@code perEndpointConcurrency} attempts
+ * running here, so a slow or stalled endpoint ties up at most that many workers and never delays
+ * the others. A waiting row whose lease would no longer cover a whole attempt is given back instead
+ * of sent; on {@link #stop()} every waiting row is given back. It reads the endpoints of a whole
+ * claimed batch in one transaction and hands each row, with its endpoint as read then, to a worker.
+ * It waits {@link DeliveryConfig#pollInterval()} between looks unless {@link #wake()} is called or
+ * an attempt finishes. Each attempt has a connect and a response timeout; the claim lease is longer
+ * than both together, and a node that dies leaves its rows to be claimed again when the lease
+ * lapses. Several nodes may share one PostgreSQL database: claims use {@code FOR UPDATE SKIP
+ * LOCKED}, so no row is worked on by two nodes while its lease holds.
  *
  * <p><b>Recording.</b> A worker that has an answer (or none) hands the attempt to the recorder and
  * takes the next row. The recorder writes every attempt that has finished since its last write in
@@ -97,7 +103,8 @@ import java.util.logging.Logger;
  * endpoints, refreshed every poll).
  *
  * <p>Thread-safe. Listener calls run on the delivery's listener thread, one at a time, after the
- * transaction that recorded the outcome; see {@link DeliveryListener}.
+ * transaction that recorded the outcome; the rows one recording transaction delivered are passed in
+ * one {@link DeliveryListener#deliveredAll} call; see {@link DeliveryListener}.
  */
 public final class Delivery implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Delivery.class.getName());
@@ -117,6 +124,9 @@ public final class Delivery implements AutoCloseable {
   private int inFlight; // guarded by lock
   private boolean wakeRequested; // guarded by lock
   private int unrecorded; // attempts handed to the recorder and not yet written; guarded by lock
+  // claimed rows waiting for a worker, by endpoint key, in claim order; guarded by lock
+  private final Map<String, ArrayDeque<Ready>> ready = new LinkedHashMap<>();
+  private int readyCount; // guarded by lock
   private volatile boolean running;
   private volatile boolean recording;
   private Thread dispatcher;
@@ -393,30 +403,74 @@ public final class Delivery implements AutoCloseable {
         wakeRequested = false;
       }
     }
+    // Stopping: rows claimed ahead and not started go back to the queue at once.
+    startReady();
   }
 
+  /** A claimed row waiting on this node for a worker, with its endpoint as read at the claim. */
+  private static final class Ready {
+    final OutboxItem item;
+    final String key;
+    final Optional<Endpoint> endpoint;
+
+    Ready(OutboxItem item, String key, Optional<Endpoint> endpoint) {
+      this.item = item;
+      this.key = key;
+      this.endpoint = endpoint;
+    }
+  }
+
+  /**
+   * One dispatcher step: starts the waiting rows it can, claims more when fewer rows wait than
+   * there are workers, and starts again. Runs on the dispatcher thread only.
+   *
+   * @return how many rows were started or claimed
+   */
   private int dispatchOnce() {
-    int free;
+    int done = startReady();
+    int limit = config.perEndpointConcurrency();
+    int want;
     Set<String> skip = new HashSet<>();
     boolean skipRegulator;
-    int limit = config.perEndpointConcurrency();
     synchronized (lock) {
-      free = Math.min(config.workers() - inFlight, OutboxQueue.MAX_RECORD - unrecorded);
-      if (free <= 0) {
-        return 0;
+      if (!running) {
+        return done;
       }
-      for (Map.Entry<String, Integer> e : inFlightByEndpoint.entrySet()) {
-        if (e.getValue() >= limit && !e.getKey().equals(REGULATOR_KEY)) {
+      // Claim ahead of the workers (up to twice their number, running and ready to run), so that
+      // the next rows are on this node before a worker frees up, and claims come in larger
+      // batches. Rows waiting only for their endpoint's limit do not count as ready: a stalled
+      // endpoint must not keep the others' rows from being claimed.
+      int startable = 0;
+      for (Map.Entry<String, ArrayDeque<Ready>> e : ready.entrySet()) {
+        int room = Math.max(0, limit - inFlightByEndpoint.getOrDefault(e.getKey(), 0));
+        startable += Math.min(room, e.getValue().size());
+      }
+      want =
+          startable >= config.workers()
+              ? 0
+              : Math.min(
+                  Math.min(2 * config.workers() - inFlight - startable, OutboxQueue.MAX_CLAIM),
+                  OutboxQueue.MAX_RECORD - unrecorded - inFlight - readyCount);
+      Map<String, Integer> busy = new HashMap<>(inFlightByEndpoint);
+      for (Map.Entry<String, ArrayDeque<Ready>> e : ready.entrySet()) {
+        busy.merge(e.getKey(), e.getValue().size(), Integer::sum);
+      }
+      // An endpoint with its limit in flight and as many rows again waiting gets no more.
+      for (Map.Entry<String, Integer> e : busy.entrySet()) {
+        if (e.getValue() >= 2 * limit && !e.getKey().equals(REGULATOR_KEY)) {
           skip.add(e.getKey());
         }
       }
-      skipRegulator = inFlightByEndpoint.getOrDefault(REGULATOR_KEY, 0) >= limit;
+      skipRegulator = busy.getOrDefault(REGULATOR_KEY, 0) >= 2 * limit;
+    }
+    if (want <= 0 || skip.size() > OutboxQueue.MAX_CLAIM) {
+      return done;
     }
     Instant now = clock.instant();
     List<OutboxItem> items =
-        store.outbox().claim(config.node(), free, now, config.lease(), skip, skipRegulator);
+        store.outbox().claim(config.node(), want, now, config.lease(), skip, skipRegulator);
     if (items.isEmpty()) {
-      return 0;
+      return done;
     }
     Set<String> merchants = new HashSet<>();
     for (OutboxItem item : items) {
@@ -433,35 +487,77 @@ public final class Delivery implements AutoCloseable {
       }
       throw e;
     }
-    int dispatched = 0;
-    for (OutboxItem item : items) {
-      String key = key(item);
-      boolean accept;
-      synchronized (lock) {
-        int c = inFlightByEndpoint.getOrDefault(key, 0);
-        accept = running && c < limit && inFlight < config.workers();
-        if (accept) {
-          inFlightByEndpoint.put(key, c + 1);
-          inFlight++;
-        }
-      }
-      if (!accept) {
-        releaseQuietly(item);
-        continue;
-      }
-      Optional<Endpoint> endpoint =
-          item.target() == OutboxItem.Target.MERCHANT
-              ? Optional.ofNullable(current.get(key))
-              : Optional.empty();
-      try {
-        pool.execute(() -> run(item, key, endpoint));
-        dispatched++;
-      } catch (RejectedExecutionException e) {
-        finished(key);
-        releaseQuietly(item);
+    synchronized (lock) {
+      for (OutboxItem item : items) {
+        String key = key(item);
+        Optional<Endpoint> endpoint =
+            item.target() == OutboxItem.Target.MERCHANT
+                ? Optional.ofNullable(current.get(key))
+                : Optional.empty();
+        ready.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new Ready(item, key, endpoint));
+        readyCount++;
       }
     }
-    return dispatched;
+    return done + items.size() + startReady();
+  }
+
+  /**
+   * Hands waiting rows to free workers, endpoint by endpoint, keeping each endpoint under its
+   * concurrency limit. A row whose lease no longer covers a whole attempt is given back instead of
+   * sent, so no attempt outlives its lease. When stopping, every waiting row is given back.
+   *
+   * @return how many rows were started
+   */
+  private int startReady() {
+    List<Ready> start = new ArrayList<>();
+    List<Ready> giveBack = new ArrayList<>();
+    Instant latestStart =
+        clock.instant().plus(config.connectTimeout()).plus(config.responseTimeout());
+    int limit = config.perEndpointConcurrency();
+    synchronized (lock) {
+      var it = ready.entrySet().iterator();
+      while (it.hasNext()) {
+        Map.Entry<String, ArrayDeque<Ready>> e = it.next();
+        ArrayDeque<Ready> queue = e.getValue();
+        while (!queue.isEmpty()) {
+          if (!running) {
+            giveBack.add(queue.poll());
+            readyCount--;
+            continue;
+          }
+          int c = inFlightByEndpoint.getOrDefault(e.getKey(), 0);
+          if (c >= limit || inFlight >= config.workers()) {
+            break;
+          }
+          Ready r = queue.poll();
+          readyCount--;
+          if (r.item.claimedUntil().isBefore(latestStart)) {
+            giveBack.add(r);
+            continue;
+          }
+          inFlightByEndpoint.put(e.getKey(), c + 1);
+          inFlight++;
+          start.add(r);
+        }
+        if (queue.isEmpty()) {
+          it.remove();
+        }
+      }
+    }
+    for (Ready r : giveBack) {
+      releaseQuietly(r.item);
+    }
+    int started = 0;
+    for (Ready r : start) {
+      try {
+        pool.execute(() -> run(r.item, r.key, r.endpoint));
+        started++;
+      } catch (RejectedExecutionException e) {
+        finished(r.key);
+        releaseQuietly(r.item);
+      }
+    }
+    return started;
   }
 
   private void releaseQuietly(OutboxItem item) {
@@ -779,12 +875,13 @@ public final class Delivery implements AutoCloseable {
     Map<String, Integer> failuresSinceSuccess = new LinkedHashMap<>();
     Map<String, OutboxAttempt> lastFailure = new HashMap<>();
     Set<String> succeeded = new HashSet<>();
+    List<OutboxItem> delivered = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Completion c = batch.get(i);
       OutboxItem item = c.item;
       if (c.delivered && firsts[i]) {
         latency.record(nonNegative(Duration.between(item.createdAt(), now)));
-        notifyListener(item, true, now);
+        delivered.add(item);
       } else if (c.dead && firsts[i]) {
         deadLetters.increment();
         LOG.warning(
@@ -808,6 +905,9 @@ public final class Delivery implements AutoCloseable {
         }
       }
     }
+    if (!delivered.isEmpty()) {
+      notifyDelivered(delivered, now);
+    }
     if (!succeeded.isEmpty()) {
       Set<String> resumed = endpoints.recordSuccesses(succeeded, now);
       if (!resumed.isEmpty()) {
@@ -829,6 +929,23 @@ public final class Delivery implements AutoCloseable {
           wake();
         }
       }
+    }
+  }
+
+  private void notifyDelivered(List<OutboxItem> items, Instant at) {
+    List<OutboxItem> copy = List.copyOf(items);
+    try {
+      notifier.execute(
+          () -> {
+            try {
+              listener.deliveredAll(copy, at);
+            } catch (RuntimeException e) {
+              LOG.log(
+                  Level.WARNING, "delivery listener failed for " + copy.size() + " outbox rows", e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.warning("delivery listener not told (stopping) of " + copy.size() + " delivered rows");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.fangxin.gateway.delivery;
 
 import dev.fangxin.gateway.store.OutboxItem;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Told when an outbox row reaches its end: delivered (a 2xx answer) or dead-lettered (the retry
@@ -23,6 +24,17 @@ public interface DeliveryListener {
 
   /** Row {@code item} was answered with a 2xx at {@code at}. Default: nothing. */
   default void delivered(OutboxItem item, Instant at) {}
+
+  /**
+   * Rows {@code items} (at least one) were answered with a 2xx, all recorded by one commit at
+   * {@code at}. Delivery calls this, not {@link #delivered}, so a listener can write the outcome of
+   * a whole recorded batch in one transaction. Default: {@link #delivered} for each, in order.
+   */
+  default void deliveredAll(List<OutboxItem> items, Instant at) {
+    for (OutboxItem item : items) {
+      delivered(item, at);
+    }
+  }
 
   /** Row {@code item} was dead-lettered at {@code at}. Default: nothing. */
   default void deadLettered(OutboxItem item, Instant at) {}

@@ -1103,6 +1103,109 @@ abstract class CaseFlowContractTest {
   }
 
   @Test
+  void concurrentFilingsCommittedTogetherAnswerEachRequestOnItsOwn() throws Exception {
+    // Filed first: a case open on receipt R, and a filing whose replay will be sent again.
+    String tokenR = token(T0.minusSeconds(90));
+    String openOnR = fileNew(tokenR, "Already open.").get("case_id").getAsString();
+    String tokenP = token(T0.minusSeconds(80));
+    Reply first = file(complaint(tokenP, "Replayed."), "Idempotency-Key", "replay-key-1");
+    assertThat(first.status).isEqualTo(201);
+    int before = wakeUps.get();
+
+    // Then, all at once (committed in groups): 24 new receipts, 4 more complaints on R, 4
+    // replays, and 2 identical new filings (one group cannot hold both).
+    String tokenD = token(T0.minusSeconds(70));
+    List<String> fresh = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      fresh.add(token(T0.minusSeconds(60 - i)));
+    }
+    List<Reply> replies =
+        race(
+            34,
+            i -> {
+              if (i < 24) {
+                return complaint(fresh.get(i), "New number " + i);
+              } else if (i < 28) {
+                return complaint(tokenR, "Again on R " + i);
+              } else if (i < 32) {
+                JsonObject c = complaint(tokenP, "Replayed.");
+                c.addProperty("idempotency_key", "replay-key-1");
+                return c;
+              }
+              return complaint(tokenD, "Twice the same.");
+            });
+    List<Reply> created = replies.subList(0, 24);
+    assertThat(created).allSatisfy(r -> assertThat(r.status).as(r.raw.body()).isEqualTo(201));
+    assertThat(created.stream().map(r -> r.get("case_id")).distinct()).hasSize(24);
+    assertThat(replies.subList(24, 28))
+        .allSatisfy(
+            r -> {
+              assertThat(r.status).isEqualTo(409);
+              assertThat(r.get("case_id")).isEqualTo(openOnR);
+            });
+    assertThat(replies.subList(28, 32))
+        .allSatisfy(
+            r -> {
+              assertThat(r.status).isEqualTo(200);
+              assertThat(r.raw.body()).isEqualTo(first.raw.body());
+            });
+    assertThat(replies.subList(32, 34))
+        .extracting(r -> r.status)
+        .containsExactlyInAnyOrder(201, 200);
+    assertThat(replies.get(32).raw.body()).isEqualTo(replies.get(33).raw.body());
+
+    // Every answered case is stored whole: case, open receipt, audit row, outbox row.
+    assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(2 + 24 + 1);
+    assertThat(count("SELECT COUNT(*) FROM open_receipts")).isEqualTo(2 + 24 + 1);
+    assertThat(count("SELECT COUNT(*) FROM audit")).isEqualTo(2 + 24 + 1);
+    assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(2 + 24 + 1);
+    for (Reply r : created) {
+      assertThat(caseState(r.get("case_id"))).isEqualTo("received");
+      assertThat(outbox(r.get("case_id"))).hasSize(1);
+    }
+    assertThat(wakeUps.get()).isGreaterThan(before);
+    assertThat(meters.counter("fangxin.intake.complaints", "outcome", "created").count())
+        .isEqualTo(2 + 24 + 1);
+  }
+
+  @Test
+  void deliveriesReportedTogetherMoveEachCaseOnce() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(fileNew(token(T0.minusSeconds(60 - i)), "Batch " + i).get("case_id").getAsString());
+    }
+    List<OutboxItem> items =
+        store.outbox().claim("test-worker", 10, clock.instant(), Duration.ofSeconds(30));
+    assertThat(items).hasSize(5);
+    // One case is answered by the merchant already (delivered, then acknowledged): left alone.
+    OutboxItem early = items.get(0);
+    cases.onDelivered(early, clock.instant());
+    cases.acknowledge(early.caseId().orElseThrow(), M, "seen");
+    clock.advance(Duration.ofSeconds(7));
+    for (OutboxItem item : items) {
+      store.outbox().markDelivered(item.id(), clock.instant());
+    }
+    cases.onDeliveredAll(items, clock.instant());
+    cases.onDeliveredAll(items, clock.instant()); // again: at least once is harmless
+    for (OutboxItem item : items) {
+      String id = item.caseId().orElseThrow();
+      if (item == early) {
+        assertThat(caseState(id)).isEqualTo("acknowledged");
+        assertThat(count("SELECT COUNT(*) FROM audit WHERE case_id = ?", id)).isEqualTo(3);
+      } else {
+        assertThat(caseState(id)).isEqualTo("delivered");
+        assertThat(
+                count(
+                    "SELECT COUNT(*) FROM audit WHERE case_id = ? AND to_state = 'delivered'"
+                        + " AND at = ?",
+                    id,
+                    T0.getEpochSecond() + 7))
+            .isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void staleWriterLosesTheOptimisticCheck() throws Exception {
     String id = fileNew(token(T0.minusSeconds(60)), "Race me.").get("case_id").getAsString();
     deliverAll();
@@ -1231,7 +1334,7 @@ abstract class CaseFlowContractTest {
       go.countDown();
       List<Reply> out = new ArrayList<>();
       for (var f : futures) {
-        Reply r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        Reply r = f.get(120, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(r.status).as(r.raw.body()).isIn(200, 201, 409);
         out.add(r);
       }

@@ -39,7 +39,7 @@ class GatewayConfigTest {
     assertThat(c.http().maxBodySize()).isEqualTo(65536);
     assertThat(c.http().readTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.http().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(c.http().workerThreads()).isEqualTo(4);
+    assertThat(c.http().workerThreads()).isEqualTo(32);
     assertThat(c.tls()).isEmpty();
     assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
     assertThat(c.embeddedStore()).isTrue();
