@@ -1,6 +1,7 @@
 package dev.fangxin.gateway;
 
 import dev.fangxin.gateway.api.RegistryRoutes;
+import dev.fangxin.gateway.api.ToolSwitchRoutes;
 import dev.fangxin.gateway.auth.ApiKeys;
 import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.cases.CaseRoutes;
@@ -118,9 +119,9 @@ public final class DisputeServices implements Gateway.Component {
                 })
             .build());
 
-    ReceiptVerifier verifier = ReceiptVerifier.create(registry, meters);
     Acquirers acquirers = Acquirers.on(store, clock);
     ClearingRecords clearing = ClearingRecords.on(store, clock);
+    ReceiptVerifier verifier = ReceiptVerifier.create(registry, clearing, meters);
     TraceRouter router =
         TraceRouter.create(
             HttpClearingLookup.builder(acquirers, clearing, clock).meters(meters).build(),
@@ -129,6 +130,7 @@ public final class DisputeServices implements Gateway.Component {
 
     ctx.routes(RegistryRoutes.routes(registry, apiKeys, guard, clock));
     ctx.routes(EndpointRoutes.of(endpoints, guard));
+    ctx.routes(ToolSwitchRoutes.routes(registry, endpoints, guard, clock));
     ctx.routes(IntakeRoutes.create(verifier, intake, guard).routes());
     ctx.routes(
         ClearingRoutes.routes(
