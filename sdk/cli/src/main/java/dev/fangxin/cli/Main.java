@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       GatewayCommand.class,
       ClearingCommand.class,
+      MerchantCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
