@@ -2,10 +2,6 @@ package dev.fangxin.core.token;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.WireFormat;
 import dev.fangxin.core.key.TerminalKeyPair;
 import dev.fangxin.core.key.TerminalPublicKey;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +28,9 @@ public final class DisputeToken {
   public static final int MAX_LENGTH = 256;
 
   /** The length of every signature Fangxin uses (SM2 and ECDSA r‖s, Ed25519). */
-  public static final int SIGNATURE_LENGTH = 64;
+  public static final int SIGNATURE_LENGTH = SignedEnvelope.SIGNATURE_LENGTH;
 
   private static final byte[] LABEL_BYTES = LABEL.getBytes(StandardCharsets.US_ASCII);
-  // Protobuf tags: field number << 3 | wire type 2 (length-delimited).
-  private static final int CLAIM_TAG = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
-  private static final int SIGNATURE_TAG = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
   private final DisputeClaim claim;
   private final byte[] claimBytes;
@@ -56,13 +49,9 @@ public final class DisputeToken {
    */
   public static DisputeToken sign(DisputeClaim claim, TerminalKeyPair key) {
     requireNonNull(claim, "claim == null");
-    requireNonNull(key, "key == null");
-    if (!claim.keyId().equals(key.keyId())) {
-      throw new IllegalArgumentException(
-          "claim key ID " + claim.keyId() + " != signing key ID " + key.keyId());
-    }
     byte[] claimBytes = claim.toBytes();
-    return new DisputeToken(claim, claimBytes, key.sign(signedBytes(claimBytes)));
+    return new DisputeToken(
+        claim, claimBytes, SignedEnvelope.sign(claim.keyId(), key, LABEL_BYTES, claimBytes));
   }
 
   /**
@@ -73,11 +62,7 @@ public final class DisputeToken {
     requireNonNull(claimBytes, "claimBytes == null");
     requireNonNull(signature, "signature == null");
     DisputeClaim claim = DisputeClaim.parse(claimBytes);
-    if (signature.length != SIGNATURE_LENGTH) {
-      throw new TokenException(
-          TokenException.Reason.MALFORMED,
-          "the signature is " + SIGNATURE_LENGTH + " bytes, got " + signature.length);
-    }
+    SignedEnvelope.requireSignatureLength(signature);
     return new DisputeToken(claim, claimBytes.clone(), signature.clone());
   }
 
@@ -87,65 +72,25 @@ public final class DisputeToken {
    * @throws TokenException naming the first structural problem found
    */
   public static DisputeToken parse(byte[] bytes) {
-    requireNonNull(bytes, "bytes == null");
-    if (bytes.length > MAX_LENGTH) {
-      throw new TokenException(
-          TokenException.Reason.TOO_LONG,
-          "a token is at most " + MAX_LENGTH + " bytes, got " + bytes.length);
-    }
-    byte[] claimBytes;
-    byte[] signature;
-    try {
-      CodedInputStream in = CodedInputStream.newInstance(bytes);
-      claimBytes = readField(in, CLAIM_TAG, "claim (field 1)");
-      // The version decides the rest of the layout, so it is checked before anything else.
-      if (claimBytes.length > 0 && (claimBytes[0] & 0xFF) != DisputeClaim.VERSION) {
-        DisputeClaim.parse(claimBytes);
-      }
-      signature = readField(in, SIGNATURE_TAG, "signature (field 2)");
-      if (!in.isAtEnd()) {
-        throw new TokenException(
-            TokenException.Reason.TRAILING_BYTES,
-            (bytes.length - in.getTotalBytesRead()) + " bytes follow the signature");
-      }
-    } catch (InvalidProtocolBufferException e) {
-      throw new TokenException(
-          TokenException.Reason.MALFORMED, "the token is truncated or not protobuf", e);
-    } catch (java.io.IOException e) {
-      throw new TokenException(TokenException.Reason.MALFORMED, "the token is unreadable", e);
-    }
-    DisputeToken token = of(claimBytes, signature);
-    if (!Arrays.equals(token.toBytes(), bytes)) {
-      throw new TokenException(
-          TokenException.Reason.MALFORMED, "the token is not canonically encoded");
-    }
+    SignedEnvelope envelope =
+        SignedEnvelope.parse(
+            bytes,
+            MAX_LENGTH,
+            "token",
+            // The version decides the rest of the layout, so it is checked before anything else.
+            claimBytes -> {
+              if (claimBytes.length > 0 && (claimBytes[0] & 0xFF) != DisputeClaim.VERSION) {
+                DisputeClaim.parse(claimBytes);
+              }
+            });
+    DisputeToken token = of(envelope.claim(), envelope.signature());
+    envelope.requireCanonical(bytes, "token");
     return token;
-  }
-
-  private static byte[] readField(CodedInputStream in, int expectedTag, String name)
-      throws java.io.IOException {
-    int tag = in.readTag();
-    if (tag == 0) {
-      throw new TokenException(TokenException.Reason.MALFORMED, "the token ends before " + name);
-    }
-    if (tag != expectedTag) {
-      throw new TokenException(
-          TokenException.Reason.MALFORMED,
-          "expected "
-              + name
-              + ", found field "
-              + WireFormat.getTagFieldNumber(tag)
-              + " with wire type "
-              + WireFormat.getTagWireType(tag));
-    }
-    return in.readByteArray();
   }
 
   /** Returns {@link #LABEL} ‖ {@code claimBytes}: the exact byte string that is signed. */
   public static byte[] signedBytes(byte[] claimBytes) {
-    byte[] out = Arrays.copyOf(LABEL_BYTES, LABEL_BYTES.length + claimBytes.length);
-    System.arraycopy(claimBytes, 0, out, LABEL_BYTES.length, claimBytes.length);
-    return out;
+    return SignedEnvelope.signedBytes(LABEL_BYTES, claimBytes);
   }
 
   /**
@@ -154,26 +99,12 @@ public final class DisputeToken {
    * @throws TokenException {@code KEY_MISMATCH} or {@code BAD_SIGNATURE}
    */
   public void verify(TerminalPublicKey key) {
-    requireNonNull(key, "key == null");
-    if (!key.keyId().equals(claim.keyId())) {
-      throw new TokenException(
-          TokenException.Reason.KEY_MISMATCH,
-          "the token was signed by key " + claim.keyId() + ", not by key " + key.keyId());
-    }
-    if (!key.verify(signedBytes(claimBytes), signature)) {
-      throw new TokenException(
-          TokenException.Reason.BAD_SIGNATURE,
-          "the signature does not verify with key " + key.keyId() + " (" + key.algorithm() + ")");
-    }
+    SignedEnvelope.verify(key, claim.keyId(), LABEL_BYTES, claimBytes, signature, "token");
   }
 
   /** The canonical encoding: a new array on each call. */
   public byte[] toBytes() {
-    return dev.fangxin.protocol.v1.DisputeToken.newBuilder()
-        .setClaim(ByteString.copyFrom(claimBytes))
-        .setSignature(ByteString.copyFrom(signature))
-        .build()
-        .toByteArray();
+    return SignedEnvelope.encode(claimBytes, signature);
   }
 
   public DisputeClaim claim() {
