@@ -20,6 +20,7 @@ import dev.fangxin.gateway.delivery.DeliveryConfig;
 import dev.fangxin.gateway.delivery.DeliveryListener;
 import dev.fangxin.gateway.endpoint.EndpointRoutes;
 import dev.fangxin.gateway.endpoint.Endpoints;
+import dev.fangxin.gateway.intake.CollectionCodes;
 import dev.fangxin.gateway.intake.ComplaintIntake;
 import dev.fangxin.gateway.intake.IntakeRoutes;
 import dev.fangxin.gateway.intake.ReceiptVerifier;
@@ -126,7 +127,13 @@ public final class DisputeServices implements Gateway.Component {
         TraceRouter.create(
             HttpClearingLookup.builder(acquirers, clearing, clock).meters(meters).build(),
             registry);
-    ComplaintIntake intake = ComplaintIntake.create(verifier, router, cases, meters);
+    ComplaintIntake intake =
+        ComplaintIntake.create(
+            verifier,
+            router,
+            CollectionCodes.create(registry, clearing, router, meters),
+            cases,
+            meters);
 
     ctx.routes(RegistryRoutes.routes(registry, apiKeys, guard, clock));
     ctx.routes(EndpointRoutes.of(endpoints, guard));

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.fangxin.core.code.MerchantCode;
+import dev.fangxin.core.code.MerchantCodeClaim;
+import dev.fangxin.core.code.MerchantLink;
 import dev.fangxin.core.id.CreditCode;
 import dev.fangxin.core.id.DurableTrace;
 import dev.fangxin.core.key.SignatureAlgorithm;
@@ -61,6 +64,7 @@ abstract class SwitchingStoryContractTest {
   static final String B = "48030000";
   static final String MID_A = "898330160110021";
   static final String MID_B = "898440160110099";
+  static final String MID_C = "898330160110077";
   static final String M = credit("91330106MA27XKP9Q");
   static final String N = credit("91110000MA01ABCD1");
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
@@ -285,6 +289,32 @@ abstract class SwitchingStoryContractTest {
     return post("/v1/complaints", null, c);
   }
 
+  Response byCode(String link, String paidAt, String amount) throws Exception {
+    JsonObject c = complaint("code");
+    c.addProperty("merchant_code", link);
+    c.addProperty("paid_at", paidAt);
+    c.add("amount", obj("value", amount, "currency", "CNY"));
+    return post("/v1/complaints", null, c);
+  }
+
+  /** A QR collection-code payment of acquirer A under {@link #MID_C} (no TID). */
+  ClearingRecord codeRecord(Instant at, long minor) {
+    return ClearingRecord.newBuilder()
+        .setTrace(ClearingFixtures.trace(A, (int) stan.getAndIncrement()))
+        .setMerchantNumber(MID_C)
+        .setAmount(dev.fangxin.protocol.v1.Money.newBuilder().setMinorUnits(minor).setCurrency(156))
+        .setTransactionTime(at.getEpochSecond())
+        .setToolType(ToolType.TOOL_TYPE_QR_COLLECTION_CODE)
+        .build();
+  }
+
+  /** The 81-byte code {@code token} with its last 64 bytes (the signature) replaced. */
+  static byte[] withSignature(byte[] token, byte[] signature) {
+    byte[] copy = token.clone();
+    System.arraycopy(signature, 0, copy, copy.length - 64, 64);
+    return copy;
+  }
+
   Response byWallet(Payment p) throws Exception {
     JsonObject c = complaint("wallet");
     c.addProperty("trace", p.trace());
@@ -500,6 +530,84 @@ abstract class SwitchingStoryContractTest {
     expected.put(c5.get("case_id"), N);
     Response c6 = ok(byTypedTrace(p6), 201);
     expected.put(c6.get("case_id"), N);
+
+    // M's collection code (acquirer A, its own MID), kept through the switch.
+    String codeTool =
+        ok(post("/v1/tools", op, obj("kind", "collection_code", "code_id", A + "." + MID_C)), 201)
+            .get("id");
+    ok(
+        post(
+            "/v1/tools/" + codeTool + "/bindings",
+            op,
+            obj("merchant_id", M, "from", "2025-12-01T00:00:00Z")),
+        201);
+    TerminalKeyPair codeKey = key(codeTool);
+    String link =
+        MerchantLink.of(
+                "https://fx.example.cn/hz",
+                MerchantCode.sign(
+                    MerchantCodeClaim.of(codeKey.keyId(), Instant.parse("2025-12-01T00:00:00Z")),
+                    codeKey))
+            .toString();
+    ClearingRecord p7 = codeRecord(NOW.minus(Duration.ofHours(3)), 7700);
+    ClearingRecord p8a = codeRecord(NOW.minus(Duration.ofHours(2)), 8800);
+    ClearingRecord p8b = codeRecord(NOW.minus(Duration.ofHours(2)).plusSeconds(180), 8800);
+    push(A, "a-3", p7, p8a, p8b);
+    // The consumer's local time (Asia/Shanghai, no offset), two minutes off, and the amount.
+    String localP7 =
+        Instant.ofEpochSecond(p7.getTransactionTime())
+            .plusSeconds(120)
+            .atZone(SHANGHAI)
+            .toLocalDateTime()
+            .toString();
+    Response c7 = ok(byCode(link, localP7, "77.00"), 201);
+    assertThat(c7.get("merchant_id")).isEqualTo(M);
+    expected.put(c7.get("case_id"), M);
+    // The same payment by its trace afterwards is the same case.
+    JsonObject typed7 = complaint("typed");
+    typed7.addProperty("trace", DurableTrace.fromProto(p7.getTrace()).value());
+    Response dup7 = post("/v1/complaints", wallet, typed7);
+    assertThat(dup7.status()).as(dup7.toString()).isEqualTo(409);
+    assertThat(dup7.get("case_id")).isEqualTo(c7.get("case_id"));
+    // Two payments of 88.00 three minutes apart: the trace is needed; the answer names times only.
+    Response ambiguous =
+        byCode(link, Instant.ofEpochSecond(p8a.getTransactionTime()).toString(), "88.00");
+    assertThat(ambiguous.status()).as(ambiguous.toString()).isEqualTo(409);
+    assertThat(ambiguous.get("type")).endsWith("clearing.ambiguous_payment");
+    assertThat(ambiguous.json().getAsJsonArray("candidates")).hasSize(2);
+    assertThat(ambiguous.body())
+        .doesNotContain(DurableTrace.fromProto(p8a.getTrace()).value().trim())
+        .contains(Instant.ofEpochSecond(p8b.getTransactionTime()).toString());
+    // No payment of that amount then.
+    Response none = byCode(link, localP7, "77.01");
+    assertThat(none.status()).as(none.toString()).isEqualTo(404);
+    assertThat(none.get("type")).endsWith("clearing.no_payment");
+    Response tooLate =
+        byCode(
+            link,
+            Instant.ofEpochSecond(p7.getTransactionTime()).plus(Duration.ofMinutes(11)).toString(),
+            "77.00");
+    assertThat(tooLate.get("type")).endsWith("clearing.no_payment");
+    // A forged code (another key claiming the code's key ID) and a code of an unknown key.
+    TerminalKeyPair other = TerminalKeyPair.generate(SignatureAlgorithm.ED25519);
+    MerchantCode real = MerchantLink.parse(link).code();
+    String forged =
+        MerchantLink.of(
+                "https://fx.example.cn/hz",
+                MerchantCode.parse(
+                    withSignature(
+                        real.toBytes(),
+                        other.sign(MerchantCode.signedBytes(real.claim().toBytes())))))
+            .toString();
+    assertThat(byCode(forged, localP7, "77.00").get("type")).endsWith("intake.bad_signature");
+    String stranger =
+        MerchantLink.of(
+                "https://fx.example.cn/hz",
+                MerchantCode.sign(MerchantCodeClaim.of(other.keyId(), NOW), other))
+            .toString();
+    assertThat(byCode(stranger, localP7, "77.00").get("type")).endsWith("intake.unknown_key");
+    assertThat(byCode("HTTPS://FX.EXAMPLE.CN/HZ/M/NOTACODE", localP7, "77.00").get("type"))
+        .endsWith("intake.token_malformed");
     for (Response c : List.of(c1, c2, c3, c4)) {
       assertThat(c.get("merchant_id")).isEqualTo(M);
     }
@@ -526,16 +634,20 @@ abstract class SwitchingStoryContractTest {
     assertThat(byWallet(unknown).status()).isEqualTo(404);
     assertThat(outboxByMerchant()).isEqualTo(outbox);
 
-    assertThat(newShop.awaitProcessed(4, Duration.ofSeconds(30))).isTrue();
+    assertThat(newShop.awaitProcessed(5, Duration.ofSeconds(30))).isTrue();
     assertThat(shopN.awaitProcessed(2, Duration.ofSeconds(30))).isTrue();
     Thread.sleep(500);
-    assertThat(outboxByMerchant()).isEqualTo(Map.of(M, 4, N, 2));
+    assertThat(outboxByMerchant()).isEqualTo(Map.of(M, 5, N, 2));
     assertThat(oldShop.received()).isEmpty();
     assertThat(caseIds(newShop))
         .containsExactlyInAnyOrder(
-            c1.get("case_id"), c2.get("case_id"), c3.get("case_id"), c4.get("case_id"));
+            c1.get("case_id"),
+            c2.get("case_id"),
+            c3.get("case_id"),
+            c4.get("case_id"),
+            c7.get("case_id"));
     assertThat(caseIds(shopN)).containsExactlyInAnyOrder(c5.get("case_id"), c6.get("case_id"));
-    assertThat(newShop.received()).hasSize(4);
+    assertThat(newShop.received()).hasSize(5);
     assertThat(shopN.received()).hasSize(2);
   }
 }
