@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       StickerCommand.class,
       GatewayCommand.class,
       ClearingCommand.class,
+      MerchantCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -1,6 +1,7 @@
 package dev.fangxin.gateway;
 
 import dev.fangxin.gateway.api.RegistryRoutes;
+import dev.fangxin.gateway.api.ToolSwitchRoutes;
 import dev.fangxin.gateway.auth.ApiKeys;
 import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.cases.CaseRoutes;
@@ -21,6 +22,7 @@ import dev.fangxin.gateway.delivery.DeliveryConfig;
 import dev.fangxin.gateway.delivery.DeliveryListener;
 import dev.fangxin.gateway.endpoint.EndpointRoutes;
 import dev.fangxin.gateway.endpoint.Endpoints;
+import dev.fangxin.gateway.intake.CollectionCodes;
 import dev.fangxin.gateway.intake.ComplaintIntake;
 import dev.fangxin.gateway.intake.IntakeRoutes;
 import dev.fangxin.gateway.intake.ReceiptVerifier;
@@ -126,17 +128,24 @@ public final class DisputeServices implements Gateway.Component {
                 })
             .build());
 
-    ReceiptVerifier verifier = ReceiptVerifier.create(registry, meters);
     Acquirers acquirers = Acquirers.on(store, clock);
     ClearingRecords clearing = ClearingRecords.on(store, clock);
+    ReceiptVerifier verifier = ReceiptVerifier.create(registry, clearing, meters);
     TraceRouter router =
         TraceRouter.create(
             HttpClearingLookup.builder(acquirers, clearing, clock).meters(meters).build(),
             registry);
-    ComplaintIntake intake = ComplaintIntake.create(verifier, router, cases, meters);
+    ComplaintIntake intake =
+        ComplaintIntake.create(
+            verifier,
+            router,
+            CollectionCodes.create(registry, clearing, router, meters),
+            cases,
+            meters);
 
     ctx.routes(RegistryRoutes.routes(registry, apiKeys, guard, clock));
     ctx.routes(EndpointRoutes.of(endpoints, guard));
+    ctx.routes(ToolSwitchRoutes.routes(registry, endpoints, guard, clock));
     ctx.routes(IntakeRoutes.create(verifier, intake, guard).routes());
     AcquirerCertificates certificates = AcquirerCertificates.on(store, clock);
     ctx.routes(

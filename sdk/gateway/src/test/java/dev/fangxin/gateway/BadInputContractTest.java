@@ -23,6 +23,8 @@ import dev.fangxin.gateway.auth.ApiKeys;
 import dev.fangxin.gateway.auth.IssuedKey;
 import dev.fangxin.gateway.auth.Role;
 import dev.fangxin.gateway.cases.MutableClock;
+import dev.fangxin.gateway.clearing.Acquirers;
+import dev.fangxin.gateway.clearing.HookSignature;
 import dev.fangxin.gateway.config.GatewayConfig;
 import dev.fangxin.gateway.endpoint.Endpoints;
 import dev.fangxin.gateway.http.Route;
@@ -53,6 +55,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -89,6 +92,10 @@ abstract class BadInputContractTest {
           MerchantNumber.of("898330160110021"),
           TerminalId.of("A1B2C3D4"));
   static final PaymentTool T3 = PaymentTool.collectionCode("spare-code");
+  static final PaymentTool T4 = PaymentTool.collectionCode("switch-from");
+  static final PaymentTool T5 = PaymentTool.collectionCode("switch-to");
+  static final String HOOK_ACQUIRER = "48020000";
+  static final String SPARE_ACQUIRER = "48990000";
   static final int MAX_BODY = 65_536;
 
   /** Metacharacter strings sent in every string field, path parameter and credential. */
@@ -121,6 +128,8 @@ abstract class BadInputContractTest {
   String caseSecret;
   String goodToken;
   String freshToken;
+  String hookSecret;
+  int acquirerSerial = 100;
   long sequence = 1;
   Map<String, List<String>> baseline;
   final List<String> failures = new ArrayList<>();
@@ -161,6 +170,15 @@ abstract class BadInputContractTest {
     registry.bind(T1.id(), M, T0.minus(Duration.ofDays(30)));
     registry.registerTool(T3);
     registry.bind(T3.id(), M, T0.minus(Duration.ofDays(30)));
+    registry.registerTool(T4);
+    registry.bind(T4.id(), M, T0.minus(Duration.ofDays(30)));
+    registry.registerTool(T5);
+    Acquirers acquirers = Acquirers.on(gateway.store(), clock);
+    hookSecret =
+        acquirers
+            .register(InstitutionCode.of(HOOK_ACQUIRER), "Hook bank", Optional.empty())
+            .secret();
+    acquirers.register(InstitutionCode.of(SPARE_ACQUIRER), "Spare bank", Optional.empty());
     k1 = TerminalKeyPair.generate(SignatureAlgorithm.ED25519);
     registry.registerKey(k1.publicKey(), T1.id(), T0.minus(Duration.ofDays(30)));
     k1Id = k1.publicKey().keyId().toHex();
@@ -188,6 +206,8 @@ abstract class BadInputContractTest {
     shop = MockMerchant.builder().trust(secret).clock(clock).start();
     restoreEndpoint();
     goodToken = token(k1, T0.minus(Duration.ofDays(1)));
+    Response pushed = send(signedBatch(validBatch()));
+    assertThat(pushed.status).as(pushed.body()).isEqualTo(201);
     Response filed = send(request("POST", "/v1/complaints").json(complaint(goodToken)));
     assertThat(filed.status).as(filed.body()).isEqualTo(201);
     caseId = filed.json().get("case_id").getAsString();
@@ -211,7 +231,7 @@ abstract class BadInputContractTest {
 
   /** After an accepted request: undo a moved endpoint, wait for background work, re-baseline. */
   void accepted(RouteCase route) throws Exception {
-    if (route.method().equals("PUT")) {
+    if (route.method().equals("PUT") || route.pattern().endsWith("/tool-switches")) {
       restoreEndpoint();
     }
     settle();
@@ -231,6 +251,42 @@ abstract class BadInputContractTest {
             paidAt,
             Money.of(1250, Money.CNY));
     return DisputeLink.encodeToken(DisputeToken.sign(claim, key));
+  }
+
+  /** The push hook's valid JSON batch: one POS record of {@link #HOOK_ACQUIRER}. */
+  static JsonObject validBatch() {
+    JsonObject trace = new JsonObject();
+    trace.addProperty("acquirer_institution", HOOK_ACQUIRER);
+    trace.addProperty("forwarding_institution", "00010344");
+    trace.addProperty("stan", "000042");
+    trace.addProperty("transmission_time", "0101083000");
+    trace.addProperty("settlement_date", "0101");
+    trace.addProperty("settlement_year", 2026);
+    trace.addProperty("rrn", "600100000042");
+    JsonObject amount = new JsonObject();
+    amount.addProperty("minor_units", "1250");
+    amount.addProperty("currency", 156);
+    JsonObject record = new JsonObject();
+    record.add("trace", trace);
+    record.addProperty("merchant_number", T1.merchantNumber().orElseThrow().value());
+    record.addProperty("terminal_id", T1.terminalId().orElseThrow().value());
+    record.add("amount", amount);
+    record.addProperty("transaction_time", "1767222000");
+    record.addProperty("tool_type", "TOOL_TYPE_POS_TERMINAL");
+    JsonArray records = new JsonArray();
+    records.add(record);
+    JsonObject batch = new JsonObject();
+    batch.addProperty("batch_id", "bad-input-1");
+    batch.addProperty("acquirer_institution", HOOK_ACQUIRER);
+    batch.add("records", records);
+    return batch;
+  }
+
+  /** {@code batch} as a request signed (when sent) by the hook acquirer. */
+  Req signedBatch(JsonObject batch) {
+    Req r = request("POST", "/v1/clearing/batches").json(batch);
+    r.signWith = hookSecret;
+    return r;
   }
 
   static JsonObject complaint(String token) {
@@ -253,7 +309,9 @@ abstract class BadInputContractTest {
     NONE,
     OPERATOR,
     MERCHANT,
-    CONSUMER
+    CONSUMER,
+    /** Signed with the acquirer's HMAC secret (the clearing push hook). */
+    SIGNED
   }
 
   /** Which problem vocabulary a route's body errors use. */
@@ -264,7 +322,13 @@ abstract class BadInputContractTest {
     ENDPOINT(
         "endpoint.invalid_body", "endpoint.unsupported_media_type", "endpoint.invalid_body", 400),
     INTAKE("intake.malformed_body", "intake.unsupported_media_type", "intake.invalid_field", 422),
-    CASES("case.malformed_body", "case.unsupported_media_type", "case.invalid_field", 422);
+    CASES("case.malformed_body", "case.unsupported_media_type", "case.invalid_field", 422),
+    /**
+     * The push hook: the proto3 JSON mapping refuses unknown members and most wrong types as a
+     * malformed body (400); what parses but is not a valid batch is 422 {@code
+     * clearing.invalid_records}.
+     */
+    CLEARING("clearing.malformed_body", "clearing.unsupported_media_type", null, 0);
 
     final String malformed;
     final String mediaType;
@@ -280,11 +344,15 @@ abstract class BadInputContractTest {
 
     /** A duplicate member: registry and endpoint call it malformed, intake and cases a field. */
     Expect duplicate() {
-      return this == REGISTRY || this == ENDPOINT ? Expect.of(400, malformed) : invalidField();
+      return this == REGISTRY || this == ENDPOINT || this == CLEARING
+          ? Expect.of(400, malformed)
+          : invalidField();
     }
 
     Expect invalidField() {
-      return Expect.of(invalidStatus, invalid);
+      return this == CLEARING
+          ? new Expect(Set.of(400, 422), null)
+          : Expect.of(invalidStatus, invalid);
     }
   }
 
@@ -483,6 +551,100 @@ abstract class BadInputContractTest {
             () -> obj("at", "2026-01-01T00:00:00Z"),
             FORBIDDEN,
             FORBIDDEN));
+    t.add(
+        registry(
+            "POST",
+            "/v1/merchants/{id}/tool-switches",
+            () -> "/v1/merchants/" + M + "/tool-switches",
+            Auth.OPERATOR,
+            Body.REQUIRED,
+            () ->
+                obj(
+                    "from_tool_id",
+                    T4.id(),
+                    "to_tool_id",
+                    T5.id(),
+                    "at",
+                    "2026-01-01T00:00:00Z",
+                    "endpoint_url",
+                    shop.url().toString()),
+            FORBIDDEN,
+            FORBIDDEN));
+    t.add(
+        registry(
+            "GET",
+            "/v1/merchants/{id}/bindings",
+            () -> "/v1/merchants/" + M + "/bindings",
+            Auth.OPERATOR,
+            Body.NONE,
+            null,
+            FORBIDDEN,
+            unknownMerchant));
+    t.add(
+        registry(
+            "POST",
+            "/v1/acquirers",
+            () -> "/v1/acquirers",
+            Auth.OPERATOR,
+            Body.REQUIRED,
+            () ->
+                obj(
+                    "institution_code",
+                    "4801" + String.format("%04d", acquirerSerial++ % 10_000),
+                    "name",
+                    "Fuzz bank",
+                    "callback_url",
+                    "https://acquirer.example/lookup"),
+            FORBIDDEN,
+            FORBIDDEN));
+    t.add(
+        registry(
+            "GET",
+            "/v1/acquirers/{code}",
+            () -> "/v1/acquirers/" + SPARE_ACQUIRER,
+            Auth.OPERATOR,
+            Body.NONE,
+            null,
+            FORBIDDEN,
+            FORBIDDEN));
+    t.add(
+        new RouteCase(
+            "POST",
+            "/v1/acquirers/{code}/secrets",
+            () -> "/v1/acquirers/" + SPARE_ACQUIRER + "/secrets",
+            Auth.OPERATOR,
+            Family.REGISTRY,
+            Body.OPTIONAL,
+            () -> {
+              JsonObject o = new JsonObject();
+              o.addProperty("overlap_seconds", 0);
+              return o;
+            },
+            Set.of(),
+            FORBIDDEN,
+            FORBIDDEN));
+    t.add(
+        registry(
+            "PUT",
+            "/v1/acquirers/{code}/callback",
+            () -> "/v1/acquirers/" + SPARE_ACQUIRER + "/callback",
+            Auth.OPERATOR,
+            Body.REQUIRED,
+            () -> obj("callback_url", "https://acquirer.example/lookup"),
+            FORBIDDEN,
+            FORBIDDEN));
+    t.add(
+        new RouteCase(
+            "POST",
+            "/v1/clearing/batches",
+            () -> "/v1/clearing/batches",
+            Auth.SIGNED,
+            Family.CLEARING,
+            Body.REQUIRED,
+            BadInputContractTest::validBatch,
+            Set.of(),
+            null,
+            null));
     String endpoint = "/v1/merchants/" + M + "/endpoint";
     t.add(
         new RouteCase(
@@ -662,6 +824,9 @@ abstract class BadInputContractTest {
     byte[] body = new byte[0];
     boolean sendLength;
 
+    /** When set, the acquirer secret the request is signed with as it is sent (after mutations). */
+    String signWith;
+
     Req(String method, String path) {
       this.method = method;
       this.path = path;
@@ -701,10 +866,20 @@ abstract class BadInputContractTest {
       r.headers.putAll(headers);
       r.body = body.clone();
       r.sendLength = sendLength;
+      r.signWith = signWith;
       return r;
     }
 
     byte[] bytes() {
+      if (signWith != null) {
+        long ts = clock.instant().getEpochSecond();
+        int q = path.indexOf('?');
+        String signedPath = q < 0 ? path : path.substring(0, q);
+        headers.put(HookSignature.ACQUIRER, HOOK_ACQUIRER);
+        headers.put(HookSignature.TIMESTAMP, Long.toString(ts));
+        headers.put(
+            HookSignature.SIGNATURE, HookSignature.sign(signWith, ts, method, signedPath, body));
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       StringBuilder head = new StringBuilder();
       head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
@@ -754,6 +929,9 @@ abstract class BadInputContractTest {
         break;
       case CONSUMER:
         r.header("Fangxin-Case-Secret", caseSecret);
+        break;
+      case SIGNED:
+        r.signWith = hookSecret;
         break;
       default:
         break;
@@ -1035,17 +1213,6 @@ abstract class BadInputContractTest {
     for (Route r : gateway.routes()) {
       served.add(r.method() + " " + r.pattern());
     }
-    // The clearing hook's routes (issue "Clearing hook and trace routing", still open) have their
-    // own refusal tests in clearing/ClearingHookContractTest; this table has not absorbed them yet.
-    Set<String> clearing =
-        Set.of(
-            "POST /v1/acquirers",
-            "GET /v1/acquirers/{code}",
-            "POST /v1/acquirers/{code}/secrets",
-            "PUT /v1/acquirers/{code}/callback",
-            "POST /v1/clearing/batches");
-    assertThat(served).containsAll(clearing);
-    served.removeAll(clearing);
     // The acquirers' certificate routes (mutual TLS) have their refusal tests, nothing stored, in
     // clearing/AcquirerMtlsContractTest.
     Set<String> certificates =
@@ -1060,7 +1227,7 @@ abstract class BadInputContractTest {
       covered.add(c.key());
     }
     assertThat(covered).isEqualTo(served);
-    assertThat(served).hasSize(29);
+    assertThat(served).hasSize(36);
   }
 
   @Test
@@ -1163,7 +1330,8 @@ abstract class BadInputContractTest {
       r.headers.put("Content-Type", type);
       refused(route, "content type " + type, r, media);
     }
-    if (!route.key().equals("POST /v1/complaints")) {
+    if (!route.key().equals("POST /v1/complaints")
+        && !route.key().equals("POST /v1/clearing/batches")) {
       refused(
           route,
           "protobuf where only JSON is accepted",
@@ -1186,7 +1354,7 @@ abstract class BadInputContractTest {
           route,
           "empty protobuf",
           valid(route).body("application/x-protobuf", new byte[0]),
-          f.invalidField());
+          f == Family.CLEARING ? Expect.of(422, "clearing.invalid_records") : f.invalidField());
     }
     // Wrong types, field by field (nested objects too).
     for (String field : good.keySet()) {
@@ -1284,6 +1452,10 @@ abstract class BadInputContractTest {
     if (route.auth() == Auth.NONE) {
       return;
     }
+    if (route.auth() == Auth.SIGNED) {
+      signatures(route);
+      return;
+    }
     if (route.auth() == Auth.CONSUMER) {
       refused(route, "no secret", valid(route).without("Fangxin-Case-Secret"), route.wrongRole());
       for (String secret :
@@ -1352,6 +1524,118 @@ abstract class BadInputContractTest {
           valid(route).without("Authorization").header("Fangxin-Case-Secret", "wrong"),
           Expect.of(404, "case.not_found"));
     }
+  }
+
+  /**
+   * The push hook's credentials: missing headers, bad and stale signatures, an unknown acquirer, an
+   * API key instead of a signature, and a batch ID already used for other content.
+   */
+  private void signatures(RouteCase route) throws Exception {
+    Expect missing = Expect.of(401, "clearing.missing_signature");
+    Expect bad = Expect.of(401, "clearing.bad_signature");
+    for (String header :
+        List.of(HookSignature.ACQUIRER, HookSignature.TIMESTAMP, HookSignature.SIGNATURE)) {
+      Req r = valid(route);
+      r.bytes();
+      r.signWith = null;
+      refused(route, "no " + header, r.without(header), missing);
+    }
+    long ts = clock.instant().getEpochSecond();
+    byte[] body = valid(route).body;
+    String good = HookSignature.sign(hookSecret, ts, "POST", "/v1/clearing/batches", body);
+    String flipped =
+        good.substring(0, 10) + (good.charAt(10) == 'A' ? 'B' : 'A') + good.substring(11);
+    Map<String, Expect> cases = new LinkedHashMap<>();
+    cases.put(flipped, bad);
+    cases.put("v1=", bad);
+    cases.put("v2=" + good.substring(3), bad);
+    cases.put(
+        HookSignature.sign("fxa_" + "A".repeat(43), ts, "POST", "/v1/clearing/batches", body), bad);
+    cases.put(HookSignature.sign(hookSecret, ts, "POST", "/v1/clearing/batch", body), bad);
+    cases.put("'; DROP TABLE clearing_records;--", bad);
+    cases.put("<script>alert(1)</script>", bad);
+    for (var e : cases.entrySet()) {
+      Req r = valid(route);
+      r.signWith = null;
+      r.header(HookSignature.ACQUIRER, HOOK_ACQUIRER)
+          .header(HookSignature.TIMESTAMP, Long.toString(ts))
+          .header(HookSignature.SIGNATURE, e.getKey());
+      refused(route, "signature " + abbreviate(e.getKey()), r, e.getValue());
+    }
+    for (String acquirerCode : List.of("48020001", "1", "'; DROP TABLE acquirers;--", "4802000x")) {
+      Req r = valid(route);
+      r.signWith = null;
+      r.header(HookSignature.ACQUIRER, acquirerCode)
+          .header(HookSignature.TIMESTAMP, Long.toString(ts))
+          .header(HookSignature.SIGNATURE, good);
+      refused(route, "acquirer " + acquirerCode, r, new Expect(Set.of(401), null));
+    }
+    for (long stale : List.of(ts - 301, ts + 301, 0L)) {
+      Req r = valid(route);
+      r.signWith = null;
+      r.header(HookSignature.ACQUIRER, HOOK_ACQUIRER)
+          .header(HookSignature.TIMESTAMP, Long.toString(stale))
+          .header(
+              HookSignature.SIGNATURE,
+              HookSignature.sign(hookSecret, stale, "POST", "/v1/clearing/batches", body));
+      refused(route, "timestamp " + stale, r, Expect.of(401, "clearing.stale_timestamp"));
+    }
+    Req apiKey = valid(route);
+    apiKey.signWith = null;
+    refused(route, "an API key instead", apiKey.header("Authorization", "Bearer " + op), missing);
+    // The batch ID names the batch already accepted: other content is a conflict.
+    JsonObject other = validBatch();
+    other
+        .getAsJsonArray("records")
+        .get(0)
+        .getAsJsonObject()
+        .getAsJsonObject("amount")
+        .addProperty("minor_units", "999");
+    refused(
+        route, "duplicate batch", signedBatch(other), Expect.of(409, "clearing.batch_conflict"));
+    // A record of the batch's trace with other content, under a new batch ID.
+    other.addProperty("batch_id", "bad-input-2");
+    refused(
+        route,
+        "conflicting record",
+        signedBatch(other),
+        Expect.of(409, "clearing.record_conflict"));
+    // A record of another institution.
+    JsonObject foreign = validBatch();
+    foreign.addProperty("batch_id", "bad-input-3");
+    foreign
+        .getAsJsonArray("records")
+        .get(0)
+        .getAsJsonObject()
+        .getAsJsonObject("trace")
+        .addProperty("acquirer_institution", SPARE_ACQUIRER);
+    refused(
+        route,
+        "foreign institution",
+        signedBatch(foreign),
+        Expect.of(403, "clearing.foreign_institution"));
+    // Invalid fields of a record, reported by index and field.
+    for (String[] f :
+        new String[][] {
+          {"merchant_number", "'; DROP TABLE cases;--"},
+          {"terminal_id", ""},
+          {"masked_pan", "6222020000001234"},
+          {"tool_type", "TOOL_TYPE_UNSPECIFIED"},
+          {"transaction_time", "-5"}
+        }) {
+      JsonObject invalid = validBatch();
+      invalid.addProperty("batch_id", "bad-input-4");
+      invalid.getAsJsonArray("records").get(0).getAsJsonObject().addProperty(f[0], f[1]);
+      refused(
+          route,
+          "invalid " + f[0],
+          signedBatch(invalid),
+          Expect.of(422, "clearing.invalid_records"));
+    }
+    // A truncated body, signed as sent.
+    Req truncated = valid(route);
+    truncated.body = Arrays.copyOf(truncated.body, truncated.body.length / 2);
+    refused(route, "truncated", truncated, Expect.of(400, "clearing.malformed_body"));
   }
 
   static String flipCase(String s) {

@@ -452,6 +452,7 @@ public final class RegistryRoutes {
       case BAD_INTERVAL:
       case NOT_BOUND:
       case KEY_ID_COLLISION:
+      case BOUND_ELSEWHERE:
         status = 409;
         break;
       default:
@@ -542,7 +543,7 @@ public final class RegistryRoutes {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static void time(JsonObject o, String name, Instant t) {
+  static void time(JsonObject o, String name, Instant t) {
     if (t == null) {
       o.add(name, JsonNull.INSTANCE);
       o.add(name + "_epoch", JsonNull.INSTANCE);
@@ -563,7 +564,7 @@ public final class RegistryRoutes {
     return o;
   }
 
-  private static JsonObject toolJson(PaymentTool t) {
+  static JsonObject toolJson(PaymentTool t) {
     JsonObject o = new JsonObject();
     o.addProperty("id", t.id());
     if (t.kind() == PaymentTool.Kind.CARD_TERMINAL) {
@@ -578,7 +579,7 @@ public final class RegistryRoutes {
     return o;
   }
 
-  private static JsonObject bindingJson(Binding b) {
+  static JsonObject bindingJson(Binding b) {
     JsonObject o = new JsonObject();
     o.addProperty("tool_id", b.toolId());
     o.addProperty("merchant_id", b.merchantId());

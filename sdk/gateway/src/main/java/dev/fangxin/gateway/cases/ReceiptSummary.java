@@ -141,6 +141,36 @@ public final class ReceiptSummary {
         r.timeZone);
   }
 
+  /**
+   * This signed receipt's summary, also naming the durable trace of its payment's clearing record
+   * (found by the receipt's tool, time and amount): from then on the payment is identified by the
+   * trace ({@link #receiptKey()}), the key the trace origin uses, so a complaint from the receipt
+   * and one from the trace of the same payment meet at one open case.
+   *
+   * @throws IllegalArgumentException if this summary already names a trace, or {@code durableTrace}
+   *     is not 46 characters
+   */
+  public ReceiptSummary withTrace(String durableTrace) {
+    Objects.requireNonNull(durableTrace, "durableTrace == null");
+    if (trace != null) {
+      throw new IllegalArgumentException("This summary already names trace " + trace + ".");
+    }
+    if (durableTrace.length() != 46) {
+      throw new IllegalArgumentException("durableTrace must be 46 characters.");
+    }
+    return new ReceiptSummary(
+        keyId,
+        sequence,
+        durableTrace,
+        type,
+        amount,
+        paidAt,
+        toolId,
+        merchantId,
+        merchantName,
+        timeZone);
+  }
+
   /** The terminal key that signed the receipt; empty for a payment found by its trace. */
   public java.util.Optional<KeyId> keyId() {
     return java.util.Optional.ofNullable(keyId);
@@ -154,25 +184,29 @@ public final class ReceiptSummary {
     return sequence;
   }
 
-  /** The durable trace of a payment found by its trace; empty for a signed receipt. */
+  /**
+   * The durable trace of the payment: of a payment found by its trace, or of a signed receipt whose
+   * clearing record was found ({@link #withTrace}); empty otherwise.
+   */
   public java.util.Optional<String> trace() {
     return java.util.Optional.ofNullable(trace);
   }
 
   /**
    * The bytes that, with {@link #receiptSequence()}, identify the payment in {@code open_receipts}
-   * and {@code cases.receipt_key_id}: the 8 key-ID bytes of a signed receipt, or the ASCII of
-   * {@code "trace:"} and the durable trace (52 bytes, so never equal to a key ID).
+   * and {@code cases.receipt_key_id}: the ASCII of {@code "trace:"} and the durable trace (52
+   * bytes, so never equal to a key ID) whenever the trace is known, else the 8 key-ID bytes of the
+   * signed receipt.
    */
   public byte[] receiptKey() {
-    return keyId != null
+    return trace == null
         ? keyId.toBytes()
         : ("trace:" + trace).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
-  /** The sequence number of a signed receipt, 0 for a payment found by its trace. */
+  /** 0 when the payment is identified by its trace, else the signed receipt's sequence number. */
   public long receiptSequence() {
-    return sequence;
+    return trace == null ? sequence : 0;
   }
 
   /** Sale, refund, void or pre-authorization completion. */
@@ -226,7 +260,8 @@ public final class ReceiptSummary {
     if (keyId != null) {
       o.addProperty("key_id", keyId.toHex());
       o.addProperty("sequence", sequence);
-    } else {
+    }
+    if (trace != null) {
       o.addProperty("trace", trace);
     }
     o.addProperty("type", CaseCodes.transactionType(type));
@@ -254,7 +289,7 @@ public final class ReceiptSummary {
               amount.get("minor_units").getAsLong(),
               java.util.Currency.getInstance(amount.get("currency").getAsString())
                   .getNumericCode());
-      if (o.has("trace")) {
+      if (o.has("trace") && !o.has("key_id")) {
         return ofTrace(
             o.get("trace").getAsString(),
             CaseCodes.parseTransactionType(o.get("type").getAsString())
@@ -266,17 +301,19 @@ public final class ReceiptSummary {
             o.get("merchant_name").getAsString(),
             ZoneId.of(o.get("time_zone").getAsString()));
       }
-      return of(
-          KeyId.fromHex(o.get("key_id").getAsString()),
-          o.get("sequence").getAsLong(),
-          CaseCodes.parseTransactionType(o.get("type").getAsString())
-              .orElseThrow(() -> new IllegalArgumentException("unknown transaction type")),
-          money,
-          Instant.parse(o.get("paid_at").getAsString()),
-          o.get("tool_id").getAsString(),
-          o.get("merchant_id").getAsString(),
-          o.get("merchant_name").getAsString(),
-          ZoneId.of(o.get("time_zone").getAsString()));
+      ReceiptSummary signed =
+          of(
+              KeyId.fromHex(o.get("key_id").getAsString()),
+              o.get("sequence").getAsLong(),
+              CaseCodes.parseTransactionType(o.get("type").getAsString())
+                  .orElseThrow(() -> new IllegalArgumentException("unknown transaction type")),
+              money,
+              Instant.parse(o.get("paid_at").getAsString()),
+              o.get("tool_id").getAsString(),
+              o.get("merchant_id").getAsString(),
+              o.get("merchant_name").getAsString(),
+              ZoneId.of(o.get("time_zone").getAsString()));
+      return o.has("trace") ? signed.withTrace(o.get("trace").getAsString()) : signed;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("The stored receipt summary is not readable: " + e, e);
     }

@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.fangxin.core.id.InstitutionCode;
 import dev.fangxin.core.id.InvalidIdentifierException;
 import dev.fangxin.gateway.clearing.ClearingException.FieldError;
+import dev.fangxin.gateway.http.JsonBody;
 import dev.fangxin.protocol.v1.ClearingBatch;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -91,7 +92,24 @@ public final class BatchParser {
             "The body is not a fangxin.v1.ClearingBatch: " + e.getMessage());
       }
     }
-    if (type.equals(JSON)) {
+    if (type.equals(JSON) && JsonBody.isJson(contentType.get())) {
+      // The shared strict reader first (UTF-8, RFC 8259, no member twice, no NUL, bounded depth),
+      // so the push hook refuses exactly what every other JSON route refuses; then the proto3 JSON
+      // mapping, which refuses unknown members and wrong types.
+      com.google.gson.JsonObject tree;
+      try {
+        tree = JsonBody.readObject(body);
+      } catch (JsonBody.MalformedException e) {
+        throw new ClearingException(
+            ClearingException.Reason.MALFORMED_BODY,
+            "The body is not a strict JSON object: " + e.getMessage());
+      }
+      String wrong = wrongType(tree, ClearingBatch.getDescriptor(), "");
+      if (wrong != null) {
+        throw new ClearingException(
+            ClearingException.Reason.MALFORMED_BODY,
+            "The body is not the JSON form of a fangxin.v1.ClearingBatch: " + wrong);
+      }
       String text;
       try {
         text =
@@ -122,8 +140,81 @@ public final class BatchParser {
             + " or "
             + PROTOBUF
             + ", not "
-            + (type.isEmpty() ? "a body without Content-Type" : type)
+            + (type.isEmpty() ? "a body without Content-Type" : contentType.get())
             + ".");
+  }
+
+  /**
+   * The first member of {@code o} whose JSON type the proto3 JSON mapping of {@code type} does not
+   * allow, described; null if every member's type is right. The mapping's parser would turn a
+   * number or a boolean into a string field's text; this check refuses that, as every other JSON
+   * route refuses a wrong type. Unknown members are left to the parser (which refuses them).
+   */
+  static String wrongType(
+      com.google.gson.JsonObject o, com.google.protobuf.Descriptors.Descriptor type, String path) {
+    for (Map.Entry<String, com.google.gson.JsonElement> m : o.entrySet()) {
+      com.google.protobuf.Descriptors.FieldDescriptor f = type.findFieldByName(m.getKey());
+      if (f == null) {
+        for (com.google.protobuf.Descriptors.FieldDescriptor c : type.getFields()) {
+          if (c.getJsonName().equals(m.getKey())) {
+            f = c;
+          }
+        }
+      }
+      com.google.gson.JsonElement v = m.getValue();
+      if (f == null || v.isJsonNull()) {
+        continue;
+      }
+      String name = path + m.getKey();
+      if (f.isRepeated()) {
+        if (!v.isJsonArray()) {
+          return name + " must be an array.";
+        }
+        int i = 0;
+        for (com.google.gson.JsonElement e : v.getAsJsonArray()) {
+          String problem = wrongValue(f, e, name + "[" + i++ + "]");
+          if (problem != null) {
+            return problem;
+          }
+        }
+      } else {
+        String problem = wrongValue(f, v, name);
+        if (problem != null) {
+          return problem;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String wrongValue(
+      com.google.protobuf.Descriptors.FieldDescriptor f,
+      com.google.gson.JsonElement v,
+      String name) {
+    boolean primitive = v.isJsonPrimitive();
+    switch (f.getJavaType()) {
+      case MESSAGE:
+        return v.isJsonObject()
+            ? wrongType(v.getAsJsonObject(), f.getMessageType(), name + ".")
+            : name + " must be an object.";
+      case STRING:
+      case BYTE_STRING:
+        return primitive && v.getAsJsonPrimitive().isString() ? null : name + " must be a string.";
+      case BOOLEAN:
+        return primitive && v.getAsJsonPrimitive().isBoolean()
+            ? null
+            : name + " must be true or false.";
+      case ENUM:
+      case INT:
+      case LONG:
+      case FLOAT:
+      case DOUBLE:
+        return primitive && !v.getAsJsonPrimitive().isBoolean()
+            ? null
+            : name + " must be a number or a string.";
+      default:
+        return null;
+    }
   }
 
   /**

@@ -53,7 +53,17 @@ public final class ClearingException extends FangxinException {
     /** The payment tool was bound to no merchant at the payment's time. */
     NO_MERCHANT(422),
     /** The acquirer's callback could not be reached or answered badly (after retries). */
-    LOOKUP_FAILED(503);
+    LOOKUP_FAILED(503),
+    /**
+     * No clearing record of the collection code's payments has the amount near the time given (a
+     * complaint from a merchant collection code).
+     */
+    NO_PAYMENT(404),
+    /**
+     * Several clearing records of the collection code's payments have the amount near the time
+     * given; {@code candidates} lists their times (never their traces), and the trace is needed.
+     */
+    AMBIGUOUS_PAYMENT(409);
 
     private final int status;
 
@@ -146,6 +156,7 @@ public final class ClearingException extends FangxinException {
 
   private final Reason reason;
   private final List<FieldError> errors;
+  private final JsonArray candidates;
 
   ClearingException(Reason reason, String message) {
     this(reason, message, List.of());
@@ -155,6 +166,25 @@ public final class ClearingException extends FangxinException {
     super(message);
     this.reason = Objects.requireNonNull(reason, "reason == null");
     this.errors = List.copyOf(errors);
+    this.candidates = null;
+  }
+
+  /**
+   * A refusal of a complaint from a merchant collection code: {@code NO_PAYMENT}, or {@code
+   * AMBIGUOUS_PAYMENT} with {@code candidates} (each {@code {"paid_at", "paid_at_local"}}).
+   */
+  public static ClearingException payment(Reason reason, String message, JsonArray candidates) {
+    if (reason != Reason.NO_PAYMENT && reason != Reason.AMBIGUOUS_PAYMENT) {
+      throw new IllegalArgumentException("Not a payment reason: " + reason + ".");
+    }
+    return new ClearingException(reason, message, candidates);
+  }
+
+  private ClearingException(Reason reason, String message, JsonArray candidates) {
+    super(message);
+    this.reason = reason;
+    this.errors = List.of();
+    this.candidates = candidates == null ? null : candidates.deepCopy();
   }
 
   /** Why. */
@@ -179,6 +209,9 @@ public final class ClearingException extends FangxinException {
       JsonArray a = new JsonArray();
       errors.forEach(e -> a.add(e.toJson()));
       p = p.with("errors", a);
+    }
+    if (candidates != null) {
+      p = p.with("candidates", candidates.deepCopy());
     }
     return p;
   }

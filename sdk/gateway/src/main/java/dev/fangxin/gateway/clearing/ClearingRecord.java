@@ -424,8 +424,20 @@ public final class ClearingRecord {
     return Optional.ofNullable(mcc);
   }
 
-  /** The store's name of a tool type: {@code pos_terminal}, {@code qr_collection_code}, … */
-  static String toolTypeCode(ToolType t) {
+  /**
+   * The one stored form of a tool type in {@code clearing_records.tool_type}, shared by the push
+   * hook, the pull hook and the file ingest: {@code pos_terminal}, {@code qr_collection_code} or
+   * {@code qr_dynamic} (the proto enum name without its prefix, lower case). Schema V11 normalised
+   * rows written before in the proto enum form and refuses any other value.
+   *
+   * @throws IllegalArgumentException for {@code TOOL_TYPE_UNSPECIFIED} or {@code UNRECOGNIZED},
+   *     which are never stored
+   */
+  public static String toolTypeCode(ToolType t) {
+    Objects.requireNonNull(t, "t == null");
+    if (t == ToolType.TOOL_TYPE_UNSPECIFIED || t == ToolType.UNRECOGNIZED) {
+      throw new IllegalArgumentException("Tool type " + t + " is never stored.");
+    }
     return t.name().substring("TOOL_TYPE_".length()).toLowerCase(Locale.ROOT);
   }
 

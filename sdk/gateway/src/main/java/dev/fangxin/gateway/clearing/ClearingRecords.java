@@ -324,6 +324,59 @@ public final class ClearingRecords {
         });
   }
 
+  /**
+   * How far a payment's clearing time may lie from the time a receipt or a consumer gives for it
+   * and still be taken for it: 10 minutes either way. Terminal clocks drift and a consumer recalls
+   * a time roughly; the amount and the merchant number keep the window selective.
+   */
+  public static final java.time.Duration MATCH_WINDOW = java.time.Duration.ofMinutes(10);
+
+  /**
+   * The records that cleared under {@code identity} for exactly {@code amount} with a transaction
+   * time within {@link #MATCH_WINDOW} of {@code around} (bounds included), earliest first, at most
+   * {@code limit}. Read in the caller's transaction {@code tx}; uses the index on {@code
+   * (merchant_number, transaction_time)}.
+   */
+  public List<ClearingRecord> findPayments(
+      Connection tx, ClearingIdentity identity, Money amount, Instant around, int limit)
+      throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(identity, "identity == null");
+    Objects.requireNonNull(amount, "amount == null");
+    Objects.requireNonNull(around, "around == null");
+    long at = around.getEpochSecond();
+    long window = MATCH_WINDOW.getSeconds();
+    try (PreparedStatement select =
+        tx.prepareStatement(
+            COLUMNS
+                + " WHERE merchant_number = ? AND transaction_time >= ? AND transaction_time <= ?"
+                + " AND acquirer_institution = ? AND amount_minor = ? AND currency = ?"
+                + " ORDER BY transaction_time, durable_trace")) {
+      select.setString(1, identity.merchantNumber().value());
+      select.setLong(2, at - window);
+      select.setLong(3, at + window);
+      select.setString(4, identity.acquirer().value());
+      select.setLong(5, amount.minorUnits());
+      select.setInt(6, amount.currency());
+      List<ClearingRecord> out = new ArrayList<>();
+      for (ClearingRecord r : read(select)) {
+        if (identity.matches(r) && out.size() < limit) {
+          out.add(r);
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * {@link #findPayments(Connection, ClearingIdentity, Money, Instant, int)} in its own
+   * transaction.
+   */
+  public List<ClearingRecord> findPayments(
+      ClearingIdentity identity, Money amount, Instant around, int limit) {
+    return store.inTransaction(tx -> findPayments(tx, identity, amount, around, limit));
+  }
+
   /** How many records are stored (for operators and tests). */
   public long count() {
     return store.inTransaction(

@@ -190,6 +190,10 @@ public final class ClearingRoutes {
     InstitutionCode code = pathCode(request);
     Duration overlap = DEFAULT_OVERLAP;
     if (request.body().length > 0) {
+      String type = request.header("content-type").orElse("");
+      if (!JsonBody.isJson(type)) {
+        throw JsonBody.unsupportedMediaType("request.unsupported_media_type", type);
+      }
       JsonObject o = strict(request);
       for (String member : o.keySet()) {
         if (!member.equals("overlap_seconds")) {
@@ -279,10 +283,7 @@ public final class ClearingRoutes {
     try {
       return JsonBody.readObject(request.body());
     } catch (JsonBody.MalformedException e) {
-      if (e.reasonCode() == JsonBody.MalformedException.Reason.DUPLICATE_MEMBER
-          && e.field().isPresent()) {
-        throw JsonBody.invalidField(e.field().get(), e.getMessage());
-      }
+      // As every registry-family route: a member named twice is a malformed body (400).
       throw ProblemException.of("request.malformed_json", 400, e.getMessage());
     }
   }

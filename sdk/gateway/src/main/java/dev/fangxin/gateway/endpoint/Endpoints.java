@@ -233,59 +233,70 @@ public final class Endpoints {
   public Setup put(String merchantId, String url, V1a v1a) {
     Objects.requireNonNull(merchantId, "merchantId == null");
     Objects.requireNonNull(v1a, "v1a == null");
+    checkUrl(url);
+    return store.inTransaction(tx -> put(tx, merchantId, url, v1a));
+  }
+
+  /**
+   * {@link #put(String, String, V1a)} inside the caller's transaction {@code tx} (which it does not
+   * commit), so that a caller can move the endpoint together with other writes, all or nothing.
+   *
+   * @throws EndpointException as {@link #put(String, String, V1a)}
+   */
+  public Setup put(Connection tx, String merchantId, String url, V1a v1a) throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(merchantId, "merchantId == null");
+    Objects.requireNonNull(v1a, "v1a == null");
     URI uri = checkUrl(url);
     Instant now = nowSeconds();
-    return store.inTransaction(
-        tx -> {
-          if (!merchantExists(tx, merchantId)) {
-            throw unknownMerchant(merchantId);
-          }
-          Row row = lockRow(tx, merchantId);
-          WebhookSecret newSecret = null;
-          if (row == null) {
-            byte[] seed = v1a == V1a.ENABLE ? seedOf(WebhookSigningKey.generate()) : null;
-            try (PreparedStatement insert =
-                tx.prepareStatement(
-                    "INSERT INTO merchant_endpoints (merchant_id, url, signing_key, created_at,"
-                        + " updated_at) VALUES (?, ?, ?, ?, ?)")) {
-              insert.setString(1, merchantId);
-              insert.setString(2, uri.toString());
-              if (seed == null) {
-                insert.setNull(3, Types.BINARY);
-              } else {
-                insert.setBytes(3, seed);
-              }
-              insert.setLong(4, now.getEpochSecond());
-              insert.setLong(5, now.getEpochSecond());
-              insert.executeUpdate();
-            }
-            newSecret = WebhookSecret.generate();
-            insertSecret(tx, merchantId, newSecret, now);
-          } else {
-            byte[] seed = row.signingKey;
-            if (v1a == V1a.ENABLE && seed == null) {
-              seed = seedOf(WebhookSigningKey.generate());
-            } else if (v1a == V1a.DISABLE) {
-              seed = null;
-            }
-            try (PreparedStatement update =
-                tx.prepareStatement(
-                    "UPDATE merchant_endpoints SET url = ?, signing_key = ?, updated_at = ?"
-                        + " WHERE merchant_id = ?")) {
-              update.setString(1, uri.toString());
-              if (seed == null) {
-                update.setNull(2, Types.BINARY);
-              } else {
-                update.setBytes(2, seed);
-              }
-              update.setLong(3, now.getEpochSecond());
-              update.setString(4, merchantId);
-              update.executeUpdate();
-            }
-          }
-          Endpoint endpoint = read(tx, merchantId, now).orElseThrow();
-          return new Setup(endpoint, row == null, newSecret);
-        });
+    if (!merchantExists(tx, merchantId)) {
+      throw unknownMerchant(merchantId);
+    }
+    Row row = lockRow(tx, merchantId);
+    WebhookSecret newSecret = null;
+    if (row == null) {
+      byte[] seed = v1a == V1a.ENABLE ? seedOf(WebhookSigningKey.generate()) : null;
+      try (PreparedStatement insert =
+          tx.prepareStatement(
+              "INSERT INTO merchant_endpoints (merchant_id, url, signing_key, created_at,"
+                  + " updated_at) VALUES (?, ?, ?, ?, ?)")) {
+        insert.setString(1, merchantId);
+        insert.setString(2, uri.toString());
+        if (seed == null) {
+          insert.setNull(3, Types.BINARY);
+        } else {
+          insert.setBytes(3, seed);
+        }
+        insert.setLong(4, now.getEpochSecond());
+        insert.setLong(5, now.getEpochSecond());
+        insert.executeUpdate();
+      }
+      newSecret = WebhookSecret.generate();
+      insertSecret(tx, merchantId, newSecret, now);
+    } else {
+      byte[] seed = row.signingKey;
+      if (v1a == V1a.ENABLE && seed == null) {
+        seed = seedOf(WebhookSigningKey.generate());
+      } else if (v1a == V1a.DISABLE) {
+        seed = null;
+      }
+      try (PreparedStatement update =
+          tx.prepareStatement(
+              "UPDATE merchant_endpoints SET url = ?, signing_key = ?, updated_at = ?"
+                  + " WHERE merchant_id = ?")) {
+        update.setString(1, uri.toString());
+        if (seed == null) {
+          update.setNull(2, Types.BINARY);
+        } else {
+          update.setBytes(2, seed);
+        }
+        update.setLong(3, now.getEpochSecond());
+        update.setString(4, merchantId);
+        update.executeUpdate();
+      }
+    }
+    Endpoint endpoint = read(tx, merchantId, now).orElseThrow();
+    return new Setup(endpoint, row == null, newSecret);
   }
 
   /**

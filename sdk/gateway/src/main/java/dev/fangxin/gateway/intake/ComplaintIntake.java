@@ -104,16 +104,45 @@ public final class ComplaintIntake {
 
   private final ReceiptVerifier verifier;
   private final TraceRouter traces;
+  private final CollectionCodes codes;
   private final CaseService cases;
   private final MeterRegistry meters;
   private final SecureRandom random = new SecureRandom();
 
   private ComplaintIntake(
       ReceiptVerifier verifier, TraceRouter traces, CaseService cases, MeterRegistry meters) {
+    this(verifier, traces, null, cases, meters);
+  }
+
+  private ComplaintIntake(
+      ReceiptVerifier verifier,
+      TraceRouter traces,
+      CollectionCodes codes,
+      CaseService cases,
+      MeterRegistry meters) {
     this.verifier = verifier;
     this.traces = traces;
+    this.codes = codes;
     this.cases = cases;
     this.meters = meters;
+  }
+
+  /**
+   * Intake accepting every origin: receipt tokens ({@code verifier}), traces ({@code traces}) and
+   * merchant collection codes ({@code codes}), opening cases in {@code cases}.
+   */
+  public static ComplaintIntake create(
+      ReceiptVerifier verifier,
+      TraceRouter traces,
+      CollectionCodes codes,
+      CaseService cases,
+      MeterRegistry meters) {
+    return new ComplaintIntake(
+        Objects.requireNonNull(verifier, "verifier == null"),
+        Objects.requireNonNull(traces, "traces == null"),
+        Objects.requireNonNull(codes, "codes == null"),
+        Objects.requireNonNull(cases, "cases == null"),
+        Objects.requireNonNull(meters, "meters == null"));
   }
 
   /**
@@ -279,6 +308,15 @@ public final class ComplaintIntake {
   }
 
   private ReceiptSummary summarize(ComplaintRequest request, Optional<Principal> caller) {
+    if (request.coded().isPresent()) {
+      if (codes == null) {
+        throw IntakeException.invalid(
+            List.of(
+                FieldError.of(
+                    "merchant_code", "this gateway does not accept the merchant_code origin.")));
+      }
+      return codes.resolve(request.coded().get());
+    }
     if (request.traced().isEmpty()) {
       return verifier.verify(request.receiptToken());
     }
@@ -346,7 +384,7 @@ public final class ComplaintIntake {
                   if (earlierCase.isPresent()) {
                     return new Look(earlierCase, null, null);
                   }
-                  if (request.traced().isPresent()) {
+                  if (request.traced().isPresent() || request.coded().isPresent()) {
                     return new Look(Optional.empty(), null, Optional.empty());
                   }
                   ReceiptSummary r = verifier.verify(tx, request.receiptToken());

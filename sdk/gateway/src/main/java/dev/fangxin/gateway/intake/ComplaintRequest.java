@@ -78,7 +78,9 @@ public final class ComplaintRequest {
           "idempotency_key",
           "trace",
           "amount",
-          "paid_on");
+          "paid_on",
+          "merchant_code",
+          "paid_at");
   private static final Set<String> CONTACT_MEMBERS = Set.of("phone", "name");
 
   private final String receiptToken;
@@ -87,6 +89,8 @@ public final class ComplaintRequest {
   private final LocalDate paidOn;
   private final ComplaintDetails details;
   private final String idempotencyKey;
+  private final String merchantCode;
+  private final String paidAt;
 
   private ComplaintRequest(String receiptToken, ComplaintDetails details, String idempotencyKey) {
     this(receiptToken, null, null, null, details, idempotencyKey);
@@ -99,12 +103,74 @@ public final class ComplaintRequest {
       LocalDate paidOn,
       ComplaintDetails details,
       String idempotencyKey) {
+    this(receiptToken, trace, amount, paidOn, details, idempotencyKey, null, null);
+  }
+
+  private ComplaintRequest(
+      String receiptToken,
+      DurableTrace trace,
+      Money amount,
+      LocalDate paidOn,
+      ComplaintDetails details,
+      String idempotencyKey,
+      String merchantCode,
+      String paidAt) {
     this.receiptToken = receiptToken;
     this.trace = trace;
     this.amount = amount;
     this.paidOn = paidOn;
     this.details = details;
     this.idempotencyKey = idempotencyKey;
+    this.merchantCode = merchantCode;
+    this.paidAt = paidAt;
+  }
+
+  /**
+   * The collection-code origin: the merchant's collection code the consumer scanned, when and how
+   * much it paid. Immutable.
+   */
+  public static final class CodedOrigin {
+    private final String code;
+    private final String paidAt;
+    private final Money amount;
+
+    private CodedOrigin(String code, String paidAt, Money amount) {
+      this.code = code;
+      this.paidAt = paidAt;
+      this.amount = amount;
+    }
+
+    /** The code's token text: what follows {@code /M/} in its link, or the whole text given. */
+    public String codeText() {
+      int m = code.toUpperCase(Locale.ROOT).lastIndexOf("/M/");
+      return m < 0 ? code : code.substring(m + 3);
+    }
+
+    /** The amount paid. */
+    public Money amount() {
+      return amount;
+    }
+
+    /**
+     * When the consumer paid: an instant when {@code paid_at} carried an offset ({@code
+     * 2026-01-05T10:30:00+08:00}, {@code …Z}), else empty (see {@link #paidAtLocal()}).
+     */
+    public Optional<java.time.Instant> paidAtInstant() {
+      try {
+        return Optional.of(java.time.OffsetDateTime.parse(paidAt).toInstant());
+      } catch (java.time.format.DateTimeParseException e) {
+        return Optional.empty();
+      }
+    }
+
+    /** {@code paid_at} without an offset: a local date-time, read in the merchant's time zone. */
+    public Optional<java.time.LocalDateTime> paidAtLocal() {
+      try {
+        return Optional.of(java.time.LocalDateTime.parse(paidAt));
+      } catch (java.time.format.DateTimeParseException e) {
+        return Optional.empty();
+      }
+    }
   }
 
   /** The payment named by its trace, with what the consumer says about it. Immutable. */
@@ -175,6 +241,8 @@ public final class ComplaintRequest {
     DurableTrace trace = jsonTrace(root.get("trace"), errors);
     Money amount = jsonAmount(root.get("amount"), errors);
     LocalDate paidOn = date(string(root, "paid_on", false, errors), errors);
+    String code = string(root, "merchant_code", false, errors);
+    String paidAt = string(root, "paid_at", false, errors);
     String category = string(root, "category", true, errors);
     String outcome = string(root, "desired_outcome", true, errors);
     String description = string(root, "description", true, errors);
@@ -197,6 +265,25 @@ public final class ComplaintRequest {
         phone = string(c, "phone", "contact.phone", true, errors);
         name = string(c, "name", "contact.name", false, errors);
       }
+    }
+    if (code != null || root.has("merchant_code")) {
+      return coded(
+          token,
+          root.has("trace"),
+          code,
+          paidAt,
+          amount,
+          root.has("paid_on"),
+          category,
+          outcome,
+          description,
+          phone,
+          name,
+          key,
+          errors);
+    }
+    if (root.has("paid_at")) {
+      errors.add(FieldError.of("paid_at", "paid_at goes with a merchant_code only."));
     }
     return build(
         token,
@@ -273,6 +360,75 @@ public final class ComplaintRequest {
       errors.add(FieldError.of("paid_on", "paid_on must be a date YYYY-MM-DD."));
       return null;
     }
+  }
+
+  /** Most characters of a {@code merchant_code}: a 157-character link with room for a long base. */
+  public static final int MAX_CODE_LENGTH = 400;
+
+  private static ComplaintRequest coded(
+      String token,
+      boolean traceGiven,
+      String code,
+      String paidAt,
+      Money amount,
+      boolean paidOnGiven,
+      String category,
+      String outcome,
+      String description,
+      String phone,
+      String name,
+      String key,
+      List<FieldError> errors) {
+    if (token != null || traceGiven) {
+      errors.add(
+          FieldError.of(
+              "merchant_code",
+              "give one of receipt_token, trace and merchant_code: one payment per case."));
+    }
+    if (paidOnGiven) {
+      errors.add(
+          FieldError.of("paid_on", "with a merchant_code, give paid_at (a time), not paid_on."));
+    }
+    if (code != null && (code.isEmpty() || code.length() > MAX_CODE_LENGTH)) {
+      errors.add(
+          FieldError.of(
+              "merchant_code",
+              "merchant_code must be the collection code's /M/ link or its token text, 1 to "
+                  + MAX_CODE_LENGTH
+                  + " characters."));
+    }
+    if (paidAt == null) {
+      errors.add(FieldError.of("paid_at", "paid_at is required with a merchant_code."));
+    } else {
+      CodedOrigin probe = new CodedOrigin("", paidAt, null);
+      if (paidAt.length() > 40
+          || (probe.paidAtInstant().isEmpty() && probe.paidAtLocal().isEmpty())) {
+        errors.add(
+            FieldError.of(
+                "paid_at",
+                "paid_at must be an ISO-8601 time, 2026-01-05T10:30:00+08:00 (or Z), or a local"
+                    + " time 2026-01-05T10:30:00 read in the merchant's time zone."));
+      }
+    }
+    if (amount == null) {
+      errors.add(FieldError.of("amount", "amount is required with a merchant_code."));
+    }
+    ComplaintRequest shape =
+        build(
+            "PLACEHOLDER",
+            null,
+            null,
+            null,
+            false,
+            false,
+            category,
+            outcome,
+            description,
+            phone,
+            name,
+            key,
+            errors);
+    return new ComplaintRequest(null, null, amount, null, shape.details, key, code, paidAt);
   }
 
   private static ComplaintRequest build(
@@ -586,6 +742,13 @@ public final class ComplaintRequest {
     return receiptToken;
   }
 
+  /** The collection-code origin, when the complaint names the merchant's collection code. */
+  public Optional<CodedOrigin> coded() {
+    return merchantCode == null
+        ? Optional.empty()
+        : Optional.of(new CodedOrigin(merchantCode, paidAt, amount));
+  }
+
   /** The trace origin, when the complaint names the payment by its trace instead of a token. */
   public Optional<TracedOrigin> traced() {
     return trace == null ? Optional.empty() : Optional.of(new TracedOrigin(trace, amount, paidOn));
@@ -610,6 +773,11 @@ public final class ComplaintRequest {
     JsonObject canonical = new JsonObject();
     if (receiptToken != null) {
       canonical.addProperty("receipt_token", receiptToken.toUpperCase(Locale.ROOT));
+    } else if (merchantCode != null) {
+      canonical.addProperty(
+          "merchant_code", coded().orElseThrow().codeText().toUpperCase(Locale.ROOT));
+      canonical.addProperty("paid_at", paidAt);
+      canonical.addProperty("amount", amount.minorUnits() + " " + amount.currency());
     } else {
       canonical.addProperty("trace", trace.value());
       if (amount != null) {
@@ -635,6 +803,8 @@ public final class ComplaintRequest {
         && Objects.equals(((ComplaintRequest) o).trace, trace)
         && Objects.equals(((ComplaintRequest) o).amount, amount)
         && Objects.equals(((ComplaintRequest) o).paidOn, paidOn)
+        && Objects.equals(((ComplaintRequest) o).merchantCode, merchantCode)
+        && Objects.equals(((ComplaintRequest) o).paidAt, paidAt)
         && ((ComplaintRequest) o).details.equals(details)
         && Objects.equals(((ComplaintRequest) o).idempotencyKey, idempotencyKey);
   }

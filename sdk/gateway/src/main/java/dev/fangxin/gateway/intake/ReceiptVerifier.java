@@ -5,12 +5,16 @@ import dev.fangxin.core.token.DisputeClaim;
 import dev.fangxin.core.token.DisputeToken;
 import dev.fangxin.core.token.TokenException;
 import dev.fangxin.gateway.cases.ReceiptSummary;
+import dev.fangxin.gateway.clearing.ClearingIdentity;
+import dev.fangxin.gateway.clearing.ClearingRecord;
+import dev.fangxin.gateway.clearing.ClearingRecords;
 import dev.fangxin.gateway.registry.Merchant;
 import dev.fangxin.gateway.registry.RegisteredKey;
 import dev.fangxin.gateway.registry.Registry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,10 +36,12 @@ public final class ReceiptVerifier {
   public static final String FAILURES_METER = "fangxin.intake.verification.failures";
 
   private final Registry registry;
+  private final ClearingRecords clearing;
   private final MeterRegistry meters;
 
-  private ReceiptVerifier(Registry registry, MeterRegistry meters) {
+  private ReceiptVerifier(Registry registry, ClearingRecords clearing, MeterRegistry meters) {
     this.registry = registry;
+    this.clearing = clearing;
     this.meters = meters;
   }
 
@@ -43,6 +49,24 @@ public final class ReceiptVerifier {
   public static ReceiptVerifier create(Registry registry, MeterRegistry meters) {
     return new ReceiptVerifier(
         Objects.requireNonNull(registry, "registry == null"),
+        null,
+        Objects.requireNonNull(meters, "meters == null"));
+  }
+
+  /**
+   * A verifier over {@code registry} that also looks for each verified receipt's clearing record in
+   * {@code clearing} (same store): the records that cleared under the receipt's tool ({@link
+   * ClearingIdentity}) for the receipt's amount within {@link ClearingRecords#MATCH_WINDOW} of its
+   * time. When exactly one is found, the summary names its trace ({@link
+   * ReceiptSummary#withTrace}), and the payment is identified by the trace, as a complaint from the
+   * trace would be. No record, or several, leaves the summary as it was (identified by key ID and
+   * sequence). The search reads the local store only, never an acquirer's pull hook.
+   */
+  public static ReceiptVerifier create(
+      Registry registry, ClearingRecords clearing, MeterRegistry meters) {
+    return new ReceiptVerifier(
+        Objects.requireNonNull(registry, "registry == null"),
+        Objects.requireNonNull(clearing, "clearing == null"),
         Objects.requireNonNull(meters, "meters == null"));
   }
 
@@ -152,15 +176,27 @@ public final class ReceiptVerifier {
               + ", when the receipt was signed.");
     }
     Merchant m = merchant.get();
-    return ReceiptSummary.of(
-        claim.keyId(),
-        claim.sequence(),
-        claim.type(),
-        claim.amount(),
-        claim.issuedAt(),
-        key.toolId(),
-        m.id(),
-        m.name(),
-        m.timeZone());
+    ReceiptSummary summary =
+        ReceiptSummary.of(
+            claim.keyId(),
+            claim.sequence(),
+            claim.type(),
+            claim.amount(),
+            claim.issuedAt(),
+            key.toolId(),
+            m.id(),
+            m.name(),
+            m.timeZone());
+    if (clearing == null) {
+      return summary;
+    }
+    Optional<ClearingIdentity> identity =
+        registry.tool(tx, key.toolId()).flatMap(ClearingIdentity::of);
+    if (identity.isEmpty()) {
+      return summary;
+    }
+    List<ClearingRecord> found =
+        clearing.findPayments(tx, identity.get(), claim.amount(), claim.issuedAt(), 2);
+    return found.size() == 1 ? summary.withTrace(found.get(0).trace().value()) : summary;
   }
 }

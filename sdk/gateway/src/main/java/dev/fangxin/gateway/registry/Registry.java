@@ -173,20 +173,7 @@ public final class Registry {
             if (findTool(tx, tool.id()).isPresent()) {
               return null;
             }
-            try (PreparedStatement insert =
-                tx.prepareStatement(
-                    "INSERT INTO payment_tools (id, type, acquirer_institution, merchant_number,"
-                        + " terminal_id, collection_code_id, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-              insert.setString(1, tool.id());
-              insert.setString(2, tool.kind().column());
-              setNullable(insert, 3, tool.acquirer().map(InstitutionCode::value));
-              setNullable(insert, 4, tool.merchantNumber().map(MerchantNumber::value));
-              setNullable(insert, 5, tool.terminalId().map(TerminalId::value));
-              setNullable(insert, 6, tool.collectionCodeId());
-              insert.setLong(7, now);
-              insert.executeUpdate();
-            }
+            insertTool(tx, tool, now);
             return null;
           });
     } catch (RuntimeException e) {
@@ -196,6 +183,23 @@ public final class Registry {
       }
     }
     return tool;
+  }
+
+  private static void insertTool(Connection tx, PaymentTool tool, long now) throws SQLException {
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "INSERT INTO payment_tools (id, type, acquirer_institution, merchant_number,"
+                + " terminal_id, collection_code_id, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, tool.id());
+      insert.setString(2, tool.kind().column());
+      setNullable(insert, 3, tool.acquirer().map(InstitutionCode::value));
+      setNullable(insert, 4, tool.merchantNumber().map(MerchantNumber::value));
+      setNullable(insert, 5, tool.terminalId().map(TerminalId::value));
+      setNullable(insert, 6, tool.collectionCodeId());
+      insert.setLong(7, now);
+      insert.executeUpdate();
+    }
   }
 
   /** The tool with {@code toolId}, if registered. */
@@ -439,6 +443,187 @@ public final class Registry {
                         row.getString(1),
                         Instant.ofEpochSecond(row.getLong(2)),
                         open ? null : Instant.ofEpochSecond(to)));
+              }
+            }
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  /**
+   * Switches merchant {@code merchantId} from tool {@code fromToolId} to tool {@code to} at {@code
+   * at}, inside the caller's transaction {@code tx} (so that the caller may move the merchant's
+   * endpoint in the same transaction): registers {@code to} if it is not registered yet, closes the
+   * merchant's open binding of the old tool at {@code at} and opens a binding of the new tool from
+   * {@code at}. Both tools are locked ({@code SELECT … FOR UPDATE}, in ID order) for the rest of
+   * the transaction.
+   *
+   * <p>Making the same switch again (the old tool's last binding is this merchant's, closed at
+   * {@code at}, and the new tool's open binding is this merchant's from {@code at}) writes nothing
+   * and answers {@link ToolSwitch#replayed()}.
+   *
+   * @throws RegistryException {@code INVALID_FIELD} if both tools are the same; {@code
+   *     UNKNOWN_MERCHANT}; {@code UNKNOWN_TOOL} for the old tool; {@code NOT_BOUND} if the old tool
+   *     has no open binding to this merchant; {@code BAD_INTERVAL} if {@code at} is not after the
+   *     old binding's start, or the new tool was bound (to anyone) until after {@code at}, or is
+   *     already bound to this merchant; {@code BOUND_ELSEWHERE} if the new tool has an open binding
+   *     to another merchant. Every refusal comes before any write; the caller must roll back on a
+   *     refusal anyway, as {@link Store#inTransaction} does.
+   */
+  public ToolSwitch switchTool(
+      Connection tx, String merchantId, String fromToolId, PaymentTool to, Instant at)
+      throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(merchantId, "merchantId == null");
+    Objects.requireNonNull(fromToolId, "fromToolId == null");
+    Objects.requireNonNull(to, "to == null");
+    Objects.requireNonNull(at, "at == null");
+    long when = at.getEpochSecond();
+    Instant whenInstant = Instant.ofEpochSecond(when);
+    if (fromToolId.equals(to.id())) {
+      throw new RegistryException(
+          RegistryException.Reason.INVALID_FIELD,
+          "The new tool is the old tool " + fromToolId + "; name another tool to switch to.");
+    }
+    String merchant = merchantId.length() == 18 ? merchantId.toUpperCase(Locale.ROOT) : merchantId;
+    if (findMerchant(tx, merchant).isEmpty()) {
+      throw new RegistryException(
+          RegistryException.Reason.UNKNOWN_MERCHANT,
+          "No merchant has ID " + Merchant.quote(merchantId) + ".");
+    }
+    if (findTool(tx, fromToolId).isEmpty()) {
+      throw unknownTool(fromToolId);
+    }
+    boolean registered = false;
+    if (findTool(tx, to.id()).isEmpty()) {
+      insertTool(tx, to, clock.instant().getEpochSecond());
+      registered = true;
+    }
+    if (fromToolId.compareTo(to.id()) < 0) {
+      lockTool(tx, fromToolId);
+      lockTool(tx, to.id());
+    } else {
+      lockTool(tx, to.id());
+      lockTool(tx, fromToolId);
+    }
+    Optional<BindingRow> fromLast = lastBinding(tx, fromToolId);
+    Optional<BindingRow> toLast = lastBinding(tx, to.id());
+    if (fromLast.isPresent()
+        && toLast.isPresent()
+        && fromLast.get().merchantId.equals(merchant)
+        && toLast.get().merchantId.equals(merchant)
+        && fromLast.get().validTo != null
+        && fromLast.get().validTo == when
+        && toLast.get().validTo == null
+        && toLast.get().validFrom == when) {
+      return ToolSwitch.of(
+          merchant,
+          Binding.of(
+              fromToolId, merchant, Instant.ofEpochSecond(fromLast.get().validFrom), whenInstant),
+          Binding.of(to.id(), merchant, whenInstant, null),
+          false,
+          true);
+    }
+    if (fromLast.isEmpty()
+        || fromLast.get().validTo != null
+        || !fromLast.get().merchantId.equals(merchant)) {
+      throw new RegistryException(
+          RegistryException.Reason.NOT_BOUND,
+          "Tool "
+              + fromToolId
+              + " is not bound to merchant "
+              + merchant
+              + " now; only a tool the merchant holds can be switched away from.");
+    }
+    BindingRow old = fromLast.get();
+    if (when <= old.validFrom) {
+      throw badInterval(
+          "Cannot switch at "
+              + whenInstant
+              + ": the binding of tool "
+              + fromToolId
+              + " to merchant "
+              + merchant
+              + " starts at "
+              + Instant.ofEpochSecond(old.validFrom)
+              + "; the switch must come after it.");
+    }
+    if (toLast.isPresent()) {
+      BindingRow row = toLast.get();
+      if (row.validTo == null && !row.merchantId.equals(merchant)) {
+        throw new RegistryException(
+            RegistryException.Reason.BOUND_ELSEWHERE,
+            "Tool "
+                + to.id()
+                + " is bound to another merchant since "
+                + Instant.ofEpochSecond(row.validFrom)
+                + "; that binding must be closed before the tool can be switched to.");
+      }
+      if (row.validTo == null) {
+        throw badInterval(
+            "Tool "
+                + to.id()
+                + " is already bound to merchant "
+                + merchant
+                + " since "
+                + Instant.ofEpochSecond(row.validFrom)
+                + "; close the old tool's binding instead of switching.");
+      }
+      if (when < row.validTo) {
+        throw badInterval(
+            "Tool "
+                + to.id()
+                + " was bound until "
+                + Instant.ofEpochSecond(row.validTo)
+                + "; it can belong to merchant "
+                + merchant
+                + " only from then on.");
+      }
+    }
+    closeBinding(tx, old.id, when);
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "INSERT INTO tool_bindings (tool_id, merchant_id, valid_from, valid_to,"
+                + " created_at) VALUES (?, ?, ?, NULL, ?)")) {
+      insert.setString(1, to.id());
+      insert.setString(2, merchant);
+      insert.setLong(3, when);
+      insert.setLong(4, clock.instant().getEpochSecond());
+      insert.executeUpdate();
+    }
+    return ToolSwitch.of(
+        merchant,
+        Binding.of(fromToolId, merchant, Instant.ofEpochSecond(old.validFrom), whenInstant),
+        Binding.of(to.id(), merchant, whenInstant, null),
+        registered,
+        false);
+  }
+
+  /**
+   * Every binding that ever held a tool for {@code merchantId}, oldest first (then by tool ID);
+   * empty for an unknown merchant or one never bound.
+   */
+  public List<Binding> bindingsOf(String merchantId) {
+    Objects.requireNonNull(merchantId, "merchantId == null");
+    String merchant = merchantId.length() == 18 ? merchantId.toUpperCase(Locale.ROOT) : merchantId;
+    return store.inTransaction(
+        tx -> {
+          List<Binding> out = new ArrayList<>();
+          try (PreparedStatement select =
+              tx.prepareStatement(
+                  "SELECT tool_id, valid_from, valid_to FROM tool_bindings WHERE merchant_id = ?"
+                      + " ORDER BY valid_from, tool_id, id")) {
+            select.setString(1, merchant);
+            try (ResultSet row = select.executeQuery()) {
+              while (row.next()) {
+                long end = row.getLong(3);
+                boolean open = row.wasNull();
+                out.add(
+                    Binding.of(
+                        row.getString(1),
+                        merchant,
+                        Instant.ofEpochSecond(row.getLong(2)),
+                        open ? null : Instant.ofEpochSecond(end)));
               }
             }
           }

@@ -32,7 +32,9 @@ public final class RegistryException extends FangxinException {
     /** The tool has no open binding to close. */
     NOT_BOUND,
     /** A different public key already holds the same key ID. */
-    KEY_ID_COLLISION;
+    KEY_ID_COLLISION,
+    /** The tool to bind is bound to another merchant at the requested time. */
+    BOUND_ELSEWHERE;
 
     /** The stable code, {@code "registry.<reason in snake case>"}. */
     public String code() {

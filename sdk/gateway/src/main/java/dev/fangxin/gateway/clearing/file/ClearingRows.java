@@ -55,7 +55,7 @@ final class ClearingRows {
       r.amount().minorUnits(),
       r.amount().currency(),
       r.transactionTime(),
-      r.toolType().name(),
+      dev.fangxin.gateway.clearing.ClearingRecord.toolTypeCode(r.toolType()),
       r.voucherNumber().map(Object::toString).orElse(null),
       r.maskedPan().map(Object::toString).orElse(null),
       r.messageType(),
