@@ -22,6 +22,9 @@ import dev.fangxin.gateway.endpoint.Endpoints;
 import dev.fangxin.gateway.intake.ComplaintIntake;
 import dev.fangxin.gateway.intake.IntakeRoutes;
 import dev.fangxin.gateway.intake.ReceiptVerifier;
+import dev.fangxin.gateway.pages.ConsumerPages;
+import dev.fangxin.gateway.pages.Csrf;
+import dev.fangxin.gateway.pages.Photos;
 import dev.fangxin.gateway.registry.Registry;
 import dev.fangxin.gateway.store.OutboxItem;
 import java.time.Duration;
@@ -129,7 +132,17 @@ public final class DisputeServices implements Gateway.Component {
 
     ctx.routes(RegistryRoutes.routes(registry, apiKeys, guard, clock));
     ctx.routes(EndpointRoutes.of(endpoints, guard));
-    ctx.routes(IntakeRoutes.create(verifier, intake, guard).routes());
+    ConsumerPages pages =
+        ConsumerPages.create(
+            verifier,
+            intake,
+            cases,
+            Photos.on(store, clock),
+            Csrf.on(store, clock),
+            guard,
+            config.tls().isPresent());
+    ctx.routes(pages.withPages(IntakeRoutes.create(verifier, intake, guard).routes()));
+    ctx.routes(pages.routes());
     ctx.routes(
         ClearingRoutes.routes(
             acquirers, clearing, HookSignature.verifier(acquirers, clock), guard));
