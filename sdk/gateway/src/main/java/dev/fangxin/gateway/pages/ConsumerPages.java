@@ -667,10 +667,10 @@ public final class ConsumerPages {
     String id = request.pathParam("id");
     String secret = request.pathParam("secret");
     Optional<StoredCase> c =
-        secret.length() > 100
+        !Csrf.VALUE.matcher(secret).matches() || id.length() > 64
             ? Optional.empty()
             : cases.find(id).filter(found -> found.acceptsSecret(secret));
-    if (c.isEmpty() || !Csrf.VALUE.matcher(secret).matches()) {
+    if (c.isEmpty()) {
       return caseNotFound(lang, request);
     }
     return redirect("/C/" + id + "?lang=" + lang.tag())
@@ -749,6 +749,16 @@ public final class ConsumerPages {
       s.put("answer", a);
     }
     List<Map<String, Object>> timeline = new ArrayList<>();
+    Map<String, Object> opened = new HashMap<>();
+    opened.put("at", local(c.record().createdAt(), r.timeZone()));
+    opened.put(
+        "text",
+        messages.get(
+            lang,
+            "timeline_entry",
+            messages.get(lang, "actor_consumer"),
+            messages.get(lang, "timeline_filed")));
+    timeline.add(opened);
     for (Transition t : c.record().transitions()) {
       Map<String, Object> m = new HashMap<>();
       m.put("at", local(t.at(), r.timeZone()));
