@@ -26,6 +26,9 @@ import dev.fangxin.gateway.intake.CollectionCodes;
 import dev.fangxin.gateway.intake.ComplaintIntake;
 import dev.fangxin.gateway.intake.IntakeRoutes;
 import dev.fangxin.gateway.intake.ReceiptVerifier;
+import dev.fangxin.gateway.pages.ConsumerPages;
+import dev.fangxin.gateway.pages.Csrf;
+import dev.fangxin.gateway.pages.Photos;
 import dev.fangxin.gateway.registry.Registry;
 import dev.fangxin.gateway.store.OutboxItem;
 import java.time.Duration;
@@ -146,7 +149,17 @@ public final class DisputeServices implements Gateway.Component {
     ctx.routes(RegistryRoutes.routes(registry, apiKeys, guard, clock));
     ctx.routes(EndpointRoutes.of(endpoints, guard));
     ctx.routes(ToolSwitchRoutes.routes(registry, endpoints, guard, clock));
-    ctx.routes(IntakeRoutes.create(verifier, intake, guard).routes());
+    ConsumerPages pages =
+        ConsumerPages.create(
+            verifier,
+            intake,
+            cases,
+            Photos.on(store, clock),
+            Csrf.on(store, clock),
+            guard,
+            config.tls().isPresent());
+    ctx.routes(pages.withPages(IntakeRoutes.create(verifier, intake, guard).routes()));
+    ctx.routes(pages.routes());
     AcquirerCertificates certificates = AcquirerCertificates.on(store, clock);
     ctx.routes(
         ClearingRoutes.routes(

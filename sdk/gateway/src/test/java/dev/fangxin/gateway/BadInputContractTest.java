@@ -1222,6 +1222,20 @@ abstract class BadInputContractTest {
             "DELETE /v1/acquirers/{code}/certificates/{id}");
     assertThat(served).containsAll(certificates);
     served.removeAll(certificates);
+    // The consumer pages (HTML forms) and the merchant's photo routes have their own bad-input
+    // suite, pages/ConsumerPagesContractTest, in the consumer's language.
+    Set<String> pages =
+        Set.of(
+            "GET /D/{token}/complaint",
+            "POST /D/{token}/complaint",
+            "GET /C/{id}",
+            "GET /C/{id}/{secret}",
+            "POST /C/{id}/{action}",
+            "GET /assets/fangxin.css",
+            "GET /v1/cases/{id}/photos",
+            "GET /v1/cases/{id}/photos/{n}");
+    assertThat(served).containsAll(pages);
+    served.removeAll(pages);
     Set<String> covered = new TreeSet<>();
     for (RouteCase c : table()) {
       covered.add(c.key());
