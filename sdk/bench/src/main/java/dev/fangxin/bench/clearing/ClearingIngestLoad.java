@@ -243,7 +243,7 @@ public final class ClearingIngestLoad {
         tab(w, Long.toString(r.amount().minorUnits()));
         tab(w, Integer.toString(r.amount().currency()));
         tab(w, Long.toString(r.transactionTime()));
-        tab(w, r.toolType().name());
+        tab(w, dev.fangxin.gateway.clearing.ClearingRecord.toolTypeCode(r.toolType()));
         tab(w, r.voucherNumber().map(Object::toString).orElse(null));
         tab(w, r.maskedPan().map(Object::toString).orElse(null));
         tab(w, r.messageType());
