@@ -1,6 +1,7 @@
 package dev.fangxin.gateway.cases;
 
 import com.google.gson.JsonObject;
+import dev.fangxin.core.id.MaskedPan;
 import dev.fangxin.core.key.KeyId;
 import dev.fangxin.core.money.Money;
 import dev.fangxin.protocol.v1.TransactionType;
@@ -28,6 +29,7 @@ public final class ReceiptSummary {
   private final String merchantId;
   private final String merchantName;
   private final ZoneId timeZone;
+  private final MaskedPan maskedCard;
 
   private ReceiptSummary(
       KeyId keyId,
@@ -39,7 +41,8 @@ public final class ReceiptSummary {
       String toolId,
       String merchantId,
       String merchantName,
-      ZoneId timeZone) {
+      ZoneId timeZone,
+      MaskedPan maskedCard) {
     this.keyId = keyId;
     this.sequence = sequence;
     this.trace = trace;
@@ -50,6 +53,7 @@ public final class ReceiptSummary {
     this.merchantId = merchantId;
     this.merchantName = merchantName;
     this.timeZone = timeZone;
+    this.maskedCard = maskedCard;
   }
 
   /**
@@ -94,7 +98,8 @@ public final class ReceiptSummary {
         CaseRecord.checkId("toolId", toolId),
         CaseRecord.checkId("merchantId", merchantId),
         merchantName,
-        timeZone);
+        timeZone,
+        null);
   }
 
   /**
@@ -138,7 +143,8 @@ public final class ReceiptSummary {
         r.toolId,
         r.merchantId,
         r.merchantName,
-        r.timeZone);
+        r.timeZone,
+        null);
   }
 
   /**
@@ -168,7 +174,32 @@ public final class ReceiptSummary {
         toolId,
         merchantId,
         merchantName,
-        timeZone);
+        timeZone,
+        maskedCard);
+  }
+
+  /**
+   * This summary with the masked card number of the payment's clearing record, shown to the
+   * consumer beside the amount; {@code null} leaves it without one.
+   */
+  public ReceiptSummary withMaskedCard(MaskedPan card) {
+    return new ReceiptSummary(
+        keyId,
+        sequence,
+        trace,
+        type,
+        amount,
+        paidAt,
+        toolId,
+        merchantId,
+        merchantName,
+        timeZone,
+        card);
+  }
+
+  /** The masked card number (first 6 / last 4 at most), when the clearing record carried one. */
+  public java.util.Optional<MaskedPan> maskedCard() {
+    return java.util.Optional.ofNullable(maskedCard);
   }
 
   /** The terminal key that signed the receipt; empty for a payment found by its trace. */
@@ -272,6 +303,9 @@ public final class ReceiptSummary {
     o.addProperty("tool_id", toolId);
     o.addProperty("merchant_id", merchantId);
     o.addProperty("merchant_name", merchantName);
+    if (maskedCard != null) {
+      o.addProperty("masked_card", maskedCard.value());
+    }
     return o;
   }
 
@@ -283,6 +317,16 @@ public final class ReceiptSummary {
   public static ReceiptSummary fromJson(JsonObject o) {
     Objects.requireNonNull(o, "o == null");
     try {
+      MaskedPan card =
+          o.has("masked_card") ? MaskedPan.of(o.get("masked_card").getAsString()) : null;
+      return readJson(o).withMaskedCard(card);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("The stored receipt summary is not readable: " + e, e);
+    }
+  }
+
+  private static ReceiptSummary readJson(JsonObject o) {
+    {
       JsonObject amount = o.getAsJsonObject("amount");
       Money money =
           Money.of(
@@ -314,8 +358,6 @@ public final class ReceiptSummary {
               o.get("merchant_name").getAsString(),
               ZoneId.of(o.get("time_zone").getAsString()));
       return o.has("trace") ? signed.withTrace(o.get("trace").getAsString()) : signed;
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("The stored receipt summary is not readable: " + e, e);
     }
   }
 

@@ -16,7 +16,6 @@ import dev.fangxin.gateway.registry.Merchant;
 import dev.fangxin.gateway.registry.PaymentTool;
 import dev.fangxin.gateway.registry.RegisteredKey;
 import dev.fangxin.gateway.registry.Registry;
-import dev.fangxin.protocol.v1.TransactionType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -197,21 +196,7 @@ public final class CollectionCodes {
               + " give the trace from the bill to name yours.",
           candidates);
     }
-    TraceRouter.Routed routed = router.route(found.get(0));
-    ClearingRecord r = routed.record();
-    TransactionType type =
-        r.processingCode().filter(p -> p.startsWith("20")).isPresent()
-            ? TransactionType.TRANSACTION_TYPE_REFUND
-            : TransactionType.TRANSACTION_TYPE_SALE;
-    return ReceiptSummary.ofTrace(
-        r.trace().value(),
-        type,
-        r.amount(),
-        r.transactionTime(),
-        routed.tool().id(),
-        routed.merchant().id(),
-        routed.merchant().name(),
-        routed.merchant().timeZone());
+    return ComplaintIntake.summaryOf(router.route(found.get(0)));
   }
 
   /** False for a record whose TID names a registered card terminal: that terminal took it. */

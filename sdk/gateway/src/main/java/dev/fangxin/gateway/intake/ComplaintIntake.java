@@ -341,24 +341,33 @@ public final class ComplaintIntake {
       }
     }
     TraceRouter.Routed routed = traces.route(t.trace(), t.amount(), t.paidOn());
-    ClearingRecord r = routed.record();
-    if (r.amount().minorUnits() < 1) {
+    if (routed.record().amount().minorUnits() < 1) {
       throw IntakeException.invalid(
           List.of(FieldError.of("trace", "the clearing record of this trace has no amount.")));
     }
+    return summaryOf(routed);
+  }
+
+  /**
+   * The summary of a payment found through its clearing record: type from the processing code,
+   * amount, time and masked card from the record, merchant from the binding valid then.
+   */
+  static ReceiptSummary summaryOf(TraceRouter.Routed routed) {
+    ClearingRecord r = routed.record();
     TransactionType type =
         r.processingCode().filter(c -> c.startsWith("20")).isPresent()
             ? TransactionType.TRANSACTION_TYPE_REFUND
             : TransactionType.TRANSACTION_TYPE_SALE;
     return ReceiptSummary.ofTrace(
-        r.trace().value(),
-        type,
-        r.amount(),
-        r.transactionTime(),
-        routed.tool().id(),
-        routed.merchant().id(),
-        routed.merchant().name(),
-        routed.merchant().timeZone());
+            r.trace().value(),
+            type,
+            r.amount(),
+            r.transactionTime(),
+            routed.tool().id(),
+            routed.merchant().id(),
+            routed.merchant().name(),
+            routed.merchant().timeZone())
+        .withMaskedCard(r.maskedPan().orElse(null));
   }
 
   private Filing fileOrThrow(

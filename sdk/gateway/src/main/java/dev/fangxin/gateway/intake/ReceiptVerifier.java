@@ -197,6 +197,10 @@ public final class ReceiptVerifier {
     }
     List<ClearingRecord> found =
         clearing.findPayments(tx, identity.get(), claim.amount(), claim.issuedAt(), 2);
-    return found.size() == 1 ? summary.withTrace(found.get(0).trace().value()) : summary;
+    return found.size() == 1
+        ? summary
+            .withTrace(found.get(0).trace().value())
+            .withMaskedCard(found.get(0).maskedPan().orElse(null))
+        : summary;
   }
 }

@@ -430,6 +430,7 @@ public final class ConsumerPages {
             ? "type_sale"
             : r.type() == TransactionType.TRANSACTION_TYPE_REFUND ? "type_refund" : "type_other";
     m.put("type", messages.get(lang, type));
+    r.maskedCard().ifPresent(card -> m.put("card", card.value()));
     return m;
   }
 

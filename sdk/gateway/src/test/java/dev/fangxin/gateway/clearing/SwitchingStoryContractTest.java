@@ -413,6 +413,11 @@ abstract class SwitchingStoryContractTest {
     Payment p3 = new Payment(A, MID_A, "A1B2C3D4", null, switchAt.minus(Duration.ofDays(2)), 3300);
     Payment p4 = new Payment(A, MID_A, "A1B2C3D4", k1, switchAt.minus(Duration.ofDays(1)), 4400);
     push(A, "a-1", p1.record, p3.record, p4.record);
+    // The receipt's summary now names its payment's trace and masked card (never the whole PAN).
+    Response summary = api.call("GET", "/D/" + p1.token, null, null);
+    ok(summary, 200);
+    assertThat(summary.json().get("masked_card").getAsString()).isEqualTo("622202******1234");
+    assertThat(summary.json().get("trace").getAsString()).isEqualTo(p1.trace());
 
     // Refusals of the switch, each changing nothing.
     String before = registrySnapshot();
