@@ -539,13 +539,16 @@ final class QuickstartCommand implements Callable<Integer> {
   private String switchTool() throws Exception {
     Instant switchAt = Instant.now();
     t2 = registerCardTerminal(ACQUIRER_B, "898440160990007", "B2000001");
-    JsonObject close = new JsonObject();
-    close.addProperty("at", switchAt.getEpochSecond());
-    expect(call("POST", "/v1/tools/" + t1 + "/bindings/close", operatorKey, close), 200);
-    bind(t2, switchAt);
     newShop = LoopbackMerchant.start("receiver 2");
     newShop.trust(endpointSecret); // moving an endpoint keeps its secrets
-    putEndpoint(newShop, 200);
+    // One request closes T1's binding, opens T2's and moves the endpoint, all or nothing.
+    JsonObject change = new JsonObject();
+    change.addProperty("from_tool_id", t1);
+    change.addProperty("to_tool_id", t2);
+    change.addProperty("at", switchAt.toString());
+    change.addProperty("endpoint_url", newShop.url().toString());
+    expect(
+        call("POST", "/v1/merchants/" + merchantId + "/tool-switches", operatorKey, change), 201);
     JsonObject endpoint =
         expect(call("GET", "/v1/merchants/" + merchantId + "/endpoint", merchantKey, null), 200);
     check(
