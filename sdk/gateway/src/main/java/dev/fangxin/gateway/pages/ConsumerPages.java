@@ -954,6 +954,7 @@ public final class ConsumerPages {
     s.put("errors", errors);
     if (candidates != null && !candidates.isEmpty()) {
       s.put("candidates", candidates);
+      s.put("hasCandidates", true);
     }
     if (banner != null) {
       s.put("banner", banner);
@@ -1019,8 +1020,17 @@ public final class ConsumerPages {
     if (date.isEmpty()) {
       errors.put("date", messages.get(lang, "error_code_date"));
     }
+    // A durable trace pads its parts with spaces (and may end with them): keep inner spaces, and
+    // give back trailing ones a copy-and-paste lost.
     Optional<String> traceText =
-        form.trimmed("trace").map(t -> t.replace(" ", "").toUpperCase(Locale.ROOT));
+        form.trimmed("trace")
+            .map(
+                t -> {
+                  String u = t.toUpperCase(Locale.ROOT);
+                  return u.length() < DurableTrace.LENGTH
+                      ? u + " ".repeat(DurableTrace.LENGTH - u.length())
+                      : u;
+                });
     Optional<DurableTrace> trace = Optional.empty();
     if (traceText.isPresent()) {
       try {
