@@ -83,6 +83,14 @@ import java.util.logging.Logger;
  *   <tr><td>{@code GET /C/{id}}</td><td>the status page (needs the case cookie)</td></tr>
  *   <tr><td>{@code POST /C/{id}/{action}}</td><td>{@code accept}, {@code decline}, {@code
  *       escalate}: 303 back to the status page, or the status page with a message</td></tr>
+ *   <tr><td>{@code GET /M/{token}}</td><td>with {@link #withCollectionCodes}: the collection-code
+ *       page (merchant bound now, the form naming the payment by date, time and amount or by
+ *       trace) when {@code Accept} prefers HTML; otherwise JSON describing the code's
+ *       merchant</td></tr>
+ *   <tr><td>{@code POST /M/{token}}</td><td>finds the payment: the complaint form for it, or the
+ *       code form again with the reason (not found, several candidates, bad input)</td></tr>
+ *   <tr><td>{@code POST /M/{token}/complaint}</td><td>files it for the found payment (carried in
+ *       an HMAC-bound hidden value), as {@code POST /D/{token}/complaint} does</td></tr>
  *   <tr><td>{@code GET /assets/fangxin.css}</td><td>the one style sheet</td></tr>
  *   <tr><td>{@code GET /v1/cases/{id}/photos}, {@code GET /v1/cases/{id}/photos/{n}}</td><td>the
  *       case's photos, for its merchant (API key) or an operator</td></tr>
@@ -788,7 +796,7 @@ public final class ConsumerPages {
           return tokenProblem(e, lang, request);
       }
     } catch (ClearingException e) {
-      return paymentProblem(e, lang, request, null);
+      return paymentProblem(e, lang, request);
     }
     photos.save(filing.caseId(), accepted);
     String trackPath =
@@ -1160,9 +1168,8 @@ public final class ConsumerPages {
     }
   }
 
-  /** A payment found again for an already filled complaint form that is no longer found. */
-  private RouteResponse paymentProblem(
-      ClearingException e, Lang lang, RouteRequest request, String unused) {
+  /** The page for a payment that can no longer be routed when its complaint form is filed. */
+  private RouteResponse paymentProblem(ClearingException e, Lang lang, RouteRequest request) {
     if (e.reasonCode() == ClearingException.Reason.LOOKUP_FAILED) {
       return message(
               503,
@@ -1287,7 +1294,7 @@ public final class ConsumerPages {
     try {
       found = traceSummary(code.traces.route(trace.get(), amount, date));
     } catch (ClearingException e) {
-      return paymentProblem(e, lang, request, null);
+      return paymentProblem(e, lang, request);
     }
     DurableTrace t = trace.get();
     Money a = amount.get();
