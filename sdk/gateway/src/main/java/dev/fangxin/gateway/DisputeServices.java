@@ -138,26 +138,22 @@ public final class DisputeServices implements Gateway.Component {
         TraceRouter.create(
             HttpClearingLookup.builder(acquirers, clearing, clock).meters(meters).build(),
             registry);
-    ComplaintIntake intake =
-        ComplaintIntake.create(
-            verifier,
-            router,
-            CollectionCodes.create(registry, clearing, router, meters),
-            cases,
-            meters);
+    CollectionCodes codes = CollectionCodes.create(registry, clearing, router, meters);
+    ComplaintIntake intake = ComplaintIntake.create(verifier, router, codes, cases, meters);
 
     ctx.routes(RegistryRoutes.routes(registry, apiKeys, guard, clock));
     ctx.routes(EndpointRoutes.of(endpoints, guard));
     ctx.routes(ToolSwitchRoutes.routes(registry, endpoints, guard, clock));
     ConsumerPages pages =
         ConsumerPages.create(
-            verifier,
-            intake,
-            cases,
-            Photos.on(store, clock),
-            Csrf.on(store, clock),
-            guard,
-            config.tls().isPresent());
+                verifier,
+                intake,
+                cases,
+                Photos.on(store, clock),
+                Csrf.on(store, clock),
+                guard,
+                config.tls().isPresent())
+            .withCollectionCodes(registry, codes, router, clock);
     ctx.routes(pages.withPages(IntakeRoutes.create(verifier, intake, guard).routes()));
     ctx.routes(pages.routes());
     AcquirerCertificates certificates = AcquirerCertificates.on(store, clock);

@@ -1222,8 +1222,9 @@ abstract class BadInputContractTest {
             "DELETE /v1/acquirers/{code}/certificates/{id}");
     assertThat(served).containsAll(certificates);
     served.removeAll(certificates);
-    // The consumer pages (HTML forms) and the merchant's photo routes have their own bad-input
-    // suite, pages/ConsumerPagesContractTest, in the consumer's language.
+    // The consumer pages (HTML forms, the collection-code pages among them) and the merchant's
+    // photo routes have their own bad-input suite, pages/ConsumerPagesContractTest, in the
+    // consumer's language.
     Set<String> pages =
         Set.of(
             "GET /D/{token}/complaint",
@@ -1233,7 +1234,10 @@ abstract class BadInputContractTest {
             "POST /C/{id}/{action}",
             "GET /assets/fangxin.css",
             "GET /v1/cases/{id}/photos",
-            "GET /v1/cases/{id}/photos/{n}");
+            "GET /v1/cases/{id}/photos/{n}",
+            "GET /M/{token}",
+            "POST /M/{token}",
+            "POST /M/{token}/complaint");
     assertThat(served).containsAll(pages);
     served.removeAll(pages);
     Set<String> covered = new TreeSet<>();

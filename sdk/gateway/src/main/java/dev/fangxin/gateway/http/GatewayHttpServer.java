@@ -221,7 +221,10 @@ public final class GatewayHttpServer implements AutoCloseable {
     p.addLast("headers", ResponseHeadersHandler.INSTANCE);
     p.addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
     p.addLast("idleClose", IdleCloseHandler.INSTANCE);
-    p.addLast("aggregator", new ProblemAggregator(config.maxBodySize()));
+    p.addLast("bodyLimit", new BodyLimitHandler(router, config.maxBodySize()));
+    p.addLast(
+        "aggregator",
+        new ProblemAggregator(BodyLimitHandler.largest(router, config.maxBodySize())));
     p.addLast("malformed", MalformedRequestHandler.INSTANCE);
     p.addLast("dispatcher", new RouteDispatcher(router, workers, inFlight));
   }

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * path segment and binds its percent-decoded value. Example: {@code /receipts/{receiptId}/dispute}.
  */
 public final class Route {
+  /** The largest per-route body limit {@link #withBodyLimit} accepts: 64 MiB. */
+  public static final int MAX_BODY_LIMIT = 64 << 20;
+
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
   private static final Pattern PARAM = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)\\}");
   private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@-]+");
@@ -26,6 +29,8 @@ public final class Route {
   private final RouteHandler handler;
   private final int errorStatus;
   private final boolean onEventLoop;
+  private final int maxBodySize;
+  private final RouteHandler tooLarge;
 
   private Route(
       String method,
@@ -34,12 +39,26 @@ public final class Route {
       RouteHandler handler,
       int errorStatus,
       boolean onEventLoop) {
+    this(method, pattern, segments, handler, errorStatus, onEventLoop, 0, null);
+  }
+
+  private Route(
+      String method,
+      String pattern,
+      List<String> segments,
+      RouteHandler handler,
+      int errorStatus,
+      boolean onEventLoop,
+      int maxBodySize,
+      RouteHandler tooLarge) {
     this.method = method;
     this.pattern = pattern;
     this.segments = segments;
     this.handler = handler;
     this.errorStatus = errorStatus;
     this.onEventLoop = onEventLoop;
+    this.maxBodySize = maxBodySize;
+    this.tooLarge = tooLarge;
   }
 
   /**
@@ -73,7 +92,39 @@ public final class Route {
     if (status < 400 || status > 599) {
       throw invalid("Route error status must be in [400, 599], got " + status + ".");
     }
-    return new Route(method, pattern, segments, handler, status, onEventLoop);
+    return new Route(
+        method, pattern, segments, handler, status, onEventLoop, maxBodySize, tooLarge);
+  }
+
+  /**
+   * This route with its own request body limit instead of the server's ({@link
+   * HttpServerConfig#maxBodySize()}): a body over {@code bytes} (by {@code Content-Length}, or
+   * counted as it arrives) is not read; {@code tooLarge} is called with the request's line and
+   * headers and an empty body, on the connection's event loop (it must be quick and must not
+   * block), and its answer is sent with {@code Connection: close}. If it throws, the server's 413
+   * {@code http.payload_too_large} problem is sent instead.
+   *
+   * @param bytes at least 1 and at most 64 MiB
+   * @throws HttpException {@code INVALID_ROUTE} if {@code bytes} is out of range
+   * @throws NullPointerException if {@code tooLarge} is null
+   */
+  public Route withBodyLimit(int bytes, RouteHandler tooLarge) {
+    Objects.requireNonNull(tooLarge, "tooLarge == null");
+    if (bytes < 1 || bytes > MAX_BODY_LIMIT) {
+      throw invalid(
+          "Route body limit must be in [1, " + MAX_BODY_LIMIT + "] bytes, got " + bytes + ".");
+    }
+    return new Route(method, pattern, segments, handler, errorStatus, onEventLoop, bytes, tooLarge);
+  }
+
+  /** This route's own body limit in bytes, or empty when the server's limit applies. */
+  public java.util.OptionalInt maxBodySize() {
+    return maxBodySize > 0 ? java.util.OptionalInt.of(maxBodySize) : java.util.OptionalInt.empty();
+  }
+
+  /** What answers a body over {@link #maxBodySize()}; null when the server's 413 does. */
+  RouteHandler tooLargeHandler() {
+    return tooLarge;
   }
 
   private static List<String> parse(String pattern) {

@@ -140,6 +140,33 @@ public final class ComplaintRequest {
       this.amount = amount;
     }
 
+    /**
+     * The origin from parts the caller has validated: the code (link or token text), {@code paidAt}
+     * as {@code paid_at} is read (an ISO-8601 date-time with or without an offset) and the amount.
+     *
+     * @throws IntakeException {@code INVALID_FIELD} if the code is empty or longer than {@link
+     *     ComplaintRequest#MAX_CODE_LENGTH}, or {@code paidAt} is neither form
+     */
+    public static CodedOrigin of(String code, String paidAt, Money amount) {
+      Objects.requireNonNull(code, "code == null");
+      Objects.requireNonNull(paidAt, "paidAt == null");
+      Objects.requireNonNull(amount, "amount == null");
+      List<FieldError> errors = new ArrayList<>();
+      if (code.isEmpty() || code.length() > MAX_CODE_LENGTH) {
+        errors.add(
+            FieldError.of(
+                "merchant_code", "merchant_code must be 1 to " + MAX_CODE_LENGTH + " characters."));
+      }
+      CodedOrigin o = new CodedOrigin(code, paidAt, amount);
+      if (o.paidAtInstant().isEmpty() && o.paidAtLocal().isEmpty()) {
+        errors.add(FieldError.of("paid_at", "paid_at must be an ISO-8601 date-time."));
+      }
+      if (!errors.isEmpty()) {
+        throw IntakeException.invalid(errors);
+      }
+      return o;
+    }
+
     /** The code's token text: what follows {@code /M/} in its link, or the whole text given. */
     public String codeText() {
       int m = code.toUpperCase(Locale.ROOT).lastIndexOf("/M/");

@@ -1,8 +1,15 @@
 package dev.fangxin.gateway.pages;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.fangxin.core.code.MerchantCode;
+import dev.fangxin.core.code.MerchantLink;
+import dev.fangxin.core.id.DurableTrace;
+import dev.fangxin.core.id.InvalidIdentifierException;
 import dev.fangxin.core.money.Money;
+import dev.fangxin.core.money.MoneyException;
+import dev.fangxin.core.token.TokenException;
 import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.auth.Principal;
 import dev.fangxin.gateway.auth.Role;
@@ -15,14 +22,21 @@ import dev.fangxin.gateway.cases.ComplaintDetails;
 import dev.fangxin.gateway.cases.ReceiptSummary;
 import dev.fangxin.gateway.cases.StoredCase;
 import dev.fangxin.gateway.cases.Transition;
+import dev.fangxin.gateway.clearing.ClearingException;
+import dev.fangxin.gateway.clearing.TraceRouter;
 import dev.fangxin.gateway.http.ProblemException;
 import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.http.RouteRequest;
 import dev.fangxin.gateway.http.RouteResponse;
+import dev.fangxin.gateway.intake.CollectionCodes;
 import dev.fangxin.gateway.intake.ComplaintIntake;
 import dev.fangxin.gateway.intake.ComplaintRequest;
 import dev.fangxin.gateway.intake.IntakeException;
 import dev.fangxin.gateway.intake.ReceiptVerifier;
+import dev.fangxin.gateway.registry.Merchant;
+import dev.fangxin.gateway.registry.PaymentTool;
+import dev.fangxin.gateway.registry.RegisteredKey;
+import dev.fangxin.gateway.registry.Registry;
 import dev.fangxin.gateway.store.StoreException;
 import dev.fangxin.protocol.v1.CaseState;
 import dev.fangxin.protocol.v1.ComplaintCategory;
@@ -31,7 +45,11 @@ import dev.fangxin.protocol.v1.TransactionType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -65,6 +83,14 @@ import java.util.logging.Logger;
  *   <tr><td>{@code GET /C/{id}}</td><td>the status page (needs the case cookie)</td></tr>
  *   <tr><td>{@code POST /C/{id}/{action}}</td><td>{@code accept}, {@code decline}, {@code
  *       escalate}: 303 back to the status page, or the status page with a message</td></tr>
+ *   <tr><td>{@code GET /M/{token}}</td><td>with {@link #withCollectionCodes}: the collection-code
+ *       page (merchant bound now, the form naming the payment by date, time and amount or by
+ *       trace) when {@code Accept} prefers HTML; otherwise JSON describing the code's
+ *       merchant</td></tr>
+ *   <tr><td>{@code POST /M/{token}}</td><td>finds the payment: the complaint form for it, or the
+ *       code form again with the reason (not found, several candidates, bad input)</td></tr>
+ *   <tr><td>{@code POST /M/{token}/complaint}</td><td>files it for the found payment (carried in
+ *       an HMAC-bound hidden value), as {@code POST /D/{token}/complaint} does</td></tr>
  *   <tr><td>{@code GET /assets/fangxin.css}</td><td>the one style sheet</td></tr>
  *   <tr><td>{@code GET /v1/cases/{id}/photos}, {@code GET /v1/cases/{id}/photos/{n}}</td><td>the
  *       case's photos, for its merchant (API key) or an operator</td></tr>
@@ -115,6 +141,7 @@ public final class ConsumerPages {
   private final Csrf csrf;
   private final Guard guard;
   private final boolean secureCookies;
+  private final CodeServices code;
   private final Messages messages = Messages.load();
   private final Templates templates = new Templates();
   private final byte[] css;
@@ -126,8 +153,10 @@ public final class ConsumerPages {
       Photos photos,
       Csrf csrf,
       Guard guard,
-      boolean secureCookies) {
+      boolean secureCookies,
+      CodeServices code) {
     this.verifier = verifier;
+    this.code = code;
     this.intake = intake;
     this.cases = cases;
     this.photos = photos;
@@ -165,7 +194,45 @@ public final class ConsumerPages {
         Objects.requireNonNull(photos, "photos == null"),
         Objects.requireNonNull(csrf, "csrf == null"),
         Objects.requireNonNull(guard, "guard == null"),
-        secureCookies);
+        secureCookies,
+        null);
+  }
+
+  /**
+   * These pages with the merchant collection-code pages ({@code GET /M/{token}}, {@code POST
+   * /M/{token}}, {@code POST /M/{token}/complaint}): {@code registry} verifies codes and names the
+   * merchant bound now ({@code clock}), {@code codes} finds a payment by time and amount, {@code
+   * traces} by the trace from the payment app. All on the store of {@code intake}.
+   */
+  public ConsumerPages withCollectionCodes(
+      Registry registry, CollectionCodes codes, TraceRouter traces, Clock clock) {
+    return new ConsumerPages(
+        verifier,
+        intake,
+        cases,
+        photos,
+        csrf,
+        guard,
+        secureCookies,
+        new CodeServices(
+            Objects.requireNonNull(registry, "registry == null"),
+            Objects.requireNonNull(codes, "codes == null"),
+            Objects.requireNonNull(traces, "traces == null"),
+            Objects.requireNonNull(clock, "clock == null")));
+  }
+
+  private static final class CodeServices {
+    final Registry registry;
+    final CollectionCodes codes;
+    final TraceRouter traces;
+    final Clock clock;
+
+    CodeServices(Registry registry, CollectionCodes codes, TraceRouter traces, Clock clock) {
+      this.registry = registry;
+      this.codes = codes;
+      this.traces = traces;
+      this.clock = clock;
+    }
   }
 
   /** The messages the pages speak. */
@@ -175,15 +242,61 @@ public final class ConsumerPages {
 
   /** The pages' own routes (every route in the class comment except {@code GET /D/{token}}). */
   public List<Route> routes() {
-    return List.of(
-        page("GET", "/D/{token}/complaint", this::form),
-        page("POST", "/D/{token}/complaint", this::file),
-        page("GET", "/C/{id}", this::status),
-        page("GET", "/C/{id}/{secret}", this::track),
-        page("POST", "/C/{id}/{action}", this::act),
-        Route.of("GET", "/assets/fangxin.css", r -> withPageHeaders(cssResponse())),
-        Route.of("GET", "/v1/cases/{id}/photos", this::photoList).withErrorStatus(500),
-        Route.of("GET", "/v1/cases/{id}/photos/{n}", this::photo).withErrorStatus(500));
+    List<Route> out = new ArrayList<>();
+    out.add(page("GET", "/D/{token}/complaint", this::form));
+    out.add(
+        page("POST", "/D/{token}/complaint", this::file)
+            .withBodyLimit(MAX_FORM_BYTES, this::tooLarge));
+    out.add(page("GET", "/C/{id}", this::status));
+    out.add(page("GET", "/C/{id}/{secret}", this::track));
+    out.add(page("POST", "/C/{id}/{action}", this::act));
+    out.add(Route.of("GET", "/assets/fangxin.css", r -> withPageHeaders(cssResponse())));
+    out.add(Route.of("GET", "/v1/cases/{id}/photos", this::photoList).withErrorStatus(500));
+    out.add(Route.of("GET", "/v1/cases/{id}/photos/{n}", this::photo).withErrorStatus(500));
+    if (code != null) {
+      out.add(
+          Route.of(
+                  "GET",
+                  "/M/{token}",
+                  request ->
+                      prefersHtml(request.header("accept"))
+                          ? guarded(this::codePage, request)
+                          : codeJson(request))
+              .withErrorStatus(500));
+      out.add(page("POST", "/M/{token}", this::findPayment));
+      out.add(
+          page("POST", "/M/{token}/complaint", this::fileForCode)
+              .withBodyLimit(MAX_FORM_BYTES, this::tooLarge));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The body limit of the complaint form routes: {@link Photos#MAX_PHOTOS} photos of {@link
+   * Photos#MAX_PHOTO_BYTES} each, plus 1 MiB for the fields and the multipart framing.
+   */
+  public static final int MAX_FORM_BYTES = Photos.MAX_PHOTOS * Photos.MAX_PHOTO_BYTES + (1 << 20);
+
+  /** A complaint form over {@link #MAX_FORM_BYTES}: a 413 page, or the problem for API clients. */
+  private RouteResponse tooLarge(RouteRequest request) {
+    if (!prefersHtml(request.header("accept"))) {
+      throw new IllegalStateException("not a browser: the server's 413 problem answers");
+    }
+    Lang lang = lang(request, Optional.empty());
+    return message(
+        413,
+        lang,
+        request,
+        "error_too_large_title",
+        messages.get(
+            lang, "error_too_large", Photos.MAX_PHOTOS, Photos.MAX_PHOTO_BYTES / (1024 * 1024)),
+        hrefPath(
+                request.path().startsWith("/M/")
+                    ? request.path().replaceFirst("/complaint$", "")
+                    : request.path())
+            + "?lang="
+            + lang.tag(),
+        messages.get(lang, "error_too_large_back"));
   }
 
   /**
@@ -389,33 +502,33 @@ public final class ConsumerPages {
 
   /** The page for a token that does not verify, in the consumer's language. */
   private RouteResponse tokenProblem(IntakeException e, Lang lang, RouteRequest request) {
+    return tokenProblem(e.reasonCode(), lang, request);
+  }
+
+  private RouteResponse tokenProblem(
+      IntakeException.Reason reason, Lang lang, RouteRequest request) {
+    boolean code = request.path().startsWith("/M/");
     String key;
-    switch (e.reasonCode()) {
+    switch (reason) {
       case TOKEN_MALFORMED:
-        key = "error_token_malformed";
+        key = code ? "error_mcode_malformed" : "error_token_malformed";
         break;
       case UNKNOWN_KEY:
       case BAD_SIGNATURE:
-        key = "error_token_forged";
+        key = code ? "error_mcode_forged" : "error_token_forged";
         break;
       case TOKEN_REVOKED:
-        key = "error_token_revoked";
+        key = code ? "error_mcode_revoked" : "error_token_revoked";
         break;
       case UNKNOWN_TOOL:
       case NO_MERCHANT:
-        key = "error_no_merchant";
+        key = code ? "error_mcode_no_merchant" : "error_no_merchant";
         break;
       default:
-        key = "error_token_malformed";
+        key = code ? "error_mcode_malformed" : "error_token_malformed";
     }
     return message(
-        e.reasonCode().status(),
-        lang,
-        request,
-        key + "_title",
-        messages.get(lang, key),
-        null,
-        null);
+        reason.status(), lang, request, key + "_title", messages.get(lang, key), null, null);
   }
 
   // ------------------------------------------------------------------ receipt pages
@@ -462,7 +575,7 @@ public final class ConsumerPages {
     }
     Optional<String> browser =
         cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
-    return formPage(200, request, lang, token, r, browser, Map.of(), Map.of(), null);
+    return formPage(200, request, lang, receiptTarget(token), r, browser, Map.of(), Map.of(), null);
   }
 
   /** The complaint form, with {@code values} refilled and {@code errors} by field. */
@@ -470,7 +583,7 @@ public final class ConsumerPages {
       int status,
       RouteRequest request,
       Lang lang,
-      String token,
+      Target target,
       ReceiptSummary r,
       Optional<String> browser,
       Map<String, String> values,
@@ -480,9 +593,12 @@ public final class ConsumerPages {
     String nonce = csrf.newBrowserValue();
     Map<String, Object> s = scope(lang, request, "form_title");
     s.put("receipt", receipt(r, lang));
-    s.put("action", "/D/" + token + "/complaint");
+    s.put("action", target.action);
     s.put("nonce", nonce);
-    s.put("csrf", csrf.token("complaint", token, nonce, browserValue));
+    s.put("csrf", csrf.token(target.purpose, target.subject, nonce, browserValue));
+    if (target.payment != null) {
+      s.put("payment", target.payment);
+    }
     s.put("values", values);
     s.put("errors", errors);
     s.put(
@@ -524,6 +640,7 @@ public final class ConsumerPages {
     } catch (IntakeException e) {
       return tokenProblem(e, headerLang, request);
     }
+    Target target = receiptTarget(token);
     Optional<String> browser =
         cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
     FormData form;
@@ -536,13 +653,52 @@ public final class ConsumerPages {
           400,
           request,
           headerLang,
-          token,
+          target,
           r,
           browser,
           Map.of(),
           Map.of(),
           messages.get(headerLang, e.reasonCode().messageKey()));
     }
+    return complete(
+        request,
+        form,
+        target,
+        r,
+        browser,
+        details -> ComplaintRequest.of(token, details, Optional.empty()));
+  }
+
+  /** Where a complaint form is sent and what its CSRF token is bound to. */
+  private static final class Target {
+    final String action;
+    final String purpose;
+    final String subject;
+    final String payment;
+
+    Target(String action, String purpose, String subject, String payment) {
+      this.action = action;
+      this.purpose = purpose;
+      this.subject = subject;
+      this.payment = payment;
+    }
+  }
+
+  private static Target receiptTarget(String token) {
+    return new Target("/D/" + token + "/complaint", "complaint", token, null);
+  }
+
+  /**
+   * Checks a parsed complaint form (CSRF, fields, photos) for the payment {@code r} and files it
+   * with the request {@code origin} builds; the confirmation page, or the form again.
+   */
+  private RouteResponse complete(
+      RouteRequest request,
+      FormData form,
+      Target target,
+      ReceiptSummary r,
+      Optional<String> browser,
+      java.util.function.Function<ComplaintDetails, ComplaintRequest> origin) {
     Lang lang = lang(request, form.field("lang"));
     Map<String, String> values = new HashMap<>();
     form.field("category").ifPresent(v -> values.put("category", v));
@@ -550,12 +706,13 @@ public final class ConsumerPages {
     form.field("description").ifPresent(v -> values.put("description", v));
     form.field("phone").ifPresent(v -> values.put("phone", v));
 
-    if (!csrf.verify("complaint", token, form.field("nonce"), browser, form.field("csrf"))) {
+    if (!csrf.verify(
+        target.purpose, target.subject, form.field("nonce"), browser, form.field("csrf"))) {
       return formPage(
           403,
           request,
           lang,
-          token,
+          target,
           r,
           browser,
           values,
@@ -594,16 +751,14 @@ public final class ConsumerPages {
       errors.put("photos", messages.get(lang, e.reasonCode().messageKey()));
     }
     if (!errors.isEmpty()) {
-      return formPage(422, request, lang, token, r, browser, values, errors, null);
+      return formPage(422, request, lang, target, r, browser, values, errors, null);
     }
 
     ComplaintIntake.Filing filing;
     try {
       ComplaintDetails details =
           ComplaintDetails.of(category.get(), outcome.get(), description, phone, Optional.empty());
-      filing =
-          intake.file(
-              ComplaintRequest.of(token, details, Optional.empty()), Optional.of("page:" + nonce));
+      filing = intake.file(origin.apply(details), Optional.of("page:" + nonce));
     } catch (IntakeException e) {
       switch (e.reasonCode()) {
         case IDEMPOTENCY_KEY_REUSED:
@@ -611,7 +766,7 @@ public final class ConsumerPages {
               422,
               request,
               lang,
-              token,
+              target,
               r,
               browser,
               values,
@@ -632,7 +787,7 @@ public final class ConsumerPages {
               422,
               request,
               lang,
-              token,
+              target,
               r,
               browser,
               values,
@@ -641,6 +796,8 @@ public final class ConsumerPages {
         default:
           return tokenProblem(e, lang, request);
       }
+    } catch (ClearingException e) {
+      return paymentProblem(e, lang, request);
     }
     photos.save(filing.caseId(), accepted);
     String trackPath =
@@ -660,6 +817,554 @@ public final class ConsumerPages {
 
   private static String local(Instant at, ZoneId zone) {
     return TIME.format(at.atZone(zone)) + " (" + zone.getId() + ")";
+  }
+
+  // ------------------------------------------------------------------ collection codes
+
+  private static final Set<String> CODE_FIELDS =
+      Set.of("csrf", "nonce", "lang", "date", "time", "amount", "trace");
+  private static final Set<String> CODE_COMPLAINT_FIELDS =
+      Set.of("csrf", "nonce", "lang", "category", "outcome", "description", "phone", "payment");
+  private static final java.util.regex.Pattern AMOUNT =
+      java.util.regex.Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,2})?");
+  private static final java.util.regex.Pattern DATE =
+      java.util.regex.Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  private static final java.util.regex.Pattern CLOCK =
+      java.util.regex.Pattern.compile("[0-9]{2}:[0-9]{2}(:[0-9]{2})?");
+
+  /** Why a collection code is refused, with the reason a receipt token would have. */
+  private static final class CodeRefusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final IntakeException.Reason reason;
+
+    CodeRefusal(IntakeException.Reason reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /** A verified collection code: its tool and the merchant bound to it now. */
+  private static final class CodeMerchant {
+    final PaymentTool tool;
+    final Merchant merchant;
+
+    CodeMerchant(PaymentTool tool, Merchant merchant) {
+      this.tool = tool;
+      this.merchant = merchant;
+    }
+  }
+
+  /**
+   * Verifies the code in the path as {@link CollectionCodes} does, at the current time.
+   *
+   * @throws CodeRefusal with the reasons of a receipt token
+   */
+  private CodeMerchant verifyCode(String token) {
+    MerchantCode mc;
+    try {
+      mc = MerchantLink.decodeCode(token);
+    } catch (TokenException | IllegalArgumentException e) {
+      throw new CodeRefusal(
+          IntakeException.Reason.TOKEN_MALFORMED, "The merchant code is not well-formed.");
+    }
+    RegisteredKey key =
+        code.registry
+            .key(mc.claim().keyId())
+            .orElseThrow(
+                () ->
+                    new CodeRefusal(
+                        IntakeException.Reason.UNKNOWN_KEY, "The code's key is not registered."));
+    try {
+      mc.verify(key.publicKey());
+    } catch (TokenException e) {
+      throw new CodeRefusal(
+          IntakeException.Reason.BAD_SIGNATURE, "The merchant code's signature does not verify.");
+    }
+    Instant now = code.clock.instant();
+    if (!key.validAt(now)) {
+      throw new CodeRefusal(
+          IntakeException.Reason.TOKEN_REVOKED, "The collection code's key was revoked.");
+    }
+    PaymentTool tool =
+        code.registry
+            .tool(key.toolId())
+            .orElseThrow(
+                () ->
+                    new CodeRefusal(
+                        IntakeException.Reason.UNKNOWN_TOOL, "The code's tool is not registered."));
+    Merchant merchant =
+        code.registry
+            .merchantAt(tool.id(), now)
+            .flatMap(code.registry::merchant)
+            .orElseThrow(
+                () ->
+                    new CodeRefusal(
+                        IntakeException.Reason.NO_MERCHANT,
+                        "The collection code is not bound to a merchant now."));
+    return new CodeMerchant(tool, merchant);
+  }
+
+  /** {@code GET /M/{token}} for API clients: the code's merchant as JSON, or a problem. */
+  private RouteResponse codeJson(RouteRequest request) {
+    CodeMerchant cm;
+    try {
+      cm = verifyCode(request.pathParam("token"));
+    } catch (CodeRefusal e) {
+      throw ProblemException.of(e.reason.code(), e.reason.status(), e.getMessage());
+    } catch (StoreException e) {
+      throw unavailable(e);
+    }
+    JsonObject m = new JsonObject();
+    m.addProperty("id", cm.merchant.id());
+    m.addProperty("name", cm.merchant.name());
+    m.addProperty("time_zone", cm.merchant.timeZone().getId());
+    JsonObject body = new JsonObject();
+    body.addProperty("tool_id", cm.tool.id());
+    body.add("merchant", m);
+    body.addProperty("complaints", "/v1/complaints");
+    return RouteResponse.json(200, body.toString());
+  }
+
+  private RouteResponse codePage(RouteRequest request, Lang lang) {
+    String token = request.pathParam("token");
+    CodeMerchant cm;
+    try {
+      cm = verifyCode(token);
+    } catch (CodeRefusal e) {
+      return tokenProblem(e.reason, lang, request);
+    }
+    Optional<String> browser =
+        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    return codeFormPage(200, request, lang, token, cm, browser, Map.of(), Map.of(), null, null);
+  }
+
+  /** The "name your payment" form, with {@code values} refilled and {@code errors} by field. */
+  private RouteResponse codeFormPage(
+      int status,
+      RouteRequest request,
+      Lang lang,
+      String token,
+      CodeMerchant cm,
+      Optional<String> browser,
+      Map<String, String> values,
+      Map<String, String> errors,
+      String banner,
+      List<String> candidates) {
+    String browserValue = browser.orElseGet(csrf::newBrowserValue);
+    String nonce = csrf.newBrowserValue();
+    Map<String, Object> s = scope(lang, request, "code_title");
+    s.put("merchant", cm.merchant.name());
+    s.put("zone", cm.merchant.timeZone().getId());
+    s.put("timeHint", messages.get(lang, "code_time_hint", cm.merchant.timeZone().getId()));
+    s.put("action", "/M/" + token);
+    s.put("nonce", nonce);
+    s.put("csrf", csrf.token("code", token, nonce, browserValue));
+    s.put("values", values);
+    s.put("errors", errors);
+    if (candidates != null && !candidates.isEmpty()) {
+      s.put("candidates", candidates);
+      s.put("hasCandidates", true);
+    }
+    if (banner != null) {
+      s.put("banner", banner);
+    } else if (!errors.isEmpty()) {
+      s.put("banner", messages.get(lang, "error_summary"));
+    }
+    RouteResponse res = html(status, "code", s);
+    if (browser.isEmpty()) {
+      res = res.withHeader("Set-Cookie", setCookie(CSRF_COOKIE, browserValue, "/"));
+    }
+    return res;
+  }
+
+  /** {@code POST /M/{token}}: finds the payment; its complaint form, or the code form again. */
+  private RouteResponse findPayment(RouteRequest request, Lang headerLang) {
+    String token = request.pathParam("token");
+    CodeMerchant cm;
+    try {
+      cm = verifyCode(token);
+    } catch (CodeRefusal e) {
+      return tokenProblem(e.reason, headerLang, request);
+    }
+    Optional<String> browser =
+        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    FormData form;
+    try {
+      form =
+          FormData.parse(
+              request.header("content-type"), request.body(), CODE_FIELDS, Optional.empty());
+    } catch (PageException e) {
+      return codeFormPage(
+          400,
+          request,
+          headerLang,
+          token,
+          cm,
+          browser,
+          Map.of(),
+          Map.of(),
+          messages.get(headerLang, e.reasonCode().messageKey()),
+          null);
+    }
+    Lang lang = lang(request, form.field("lang"));
+    Map<String, String> values = new HashMap<>();
+    for (String f : List.of("date", "time", "amount", "trace")) {
+      form.field(f).ifPresent(v -> values.put(f, v));
+    }
+    if (!csrf.verify("code", token, form.field("nonce"), browser, form.field("csrf"))) {
+      return codeFormPage(
+          403,
+          request,
+          lang,
+          token,
+          cm,
+          browser,
+          values,
+          Map.of(),
+          messages.get(lang, "error_csrf"),
+          null);
+    }
+    Map<String, String> errors = new LinkedHashMap<>();
+    Optional<LocalDate> date = form.trimmed("date").flatMap(ConsumerPages::parseDate);
+    if (date.isEmpty()) {
+      errors.put("date", messages.get(lang, "error_code_date"));
+    }
+    // A durable trace pads its parts with spaces (and may end with them): keep inner spaces, and
+    // give back trailing ones a copy-and-paste lost.
+    Optional<String> traceText =
+        form.trimmed("trace")
+            .map(
+                t -> {
+                  String u = t.toUpperCase(Locale.ROOT);
+                  return u.length() < DurableTrace.LENGTH
+                      ? u + " ".repeat(DurableTrace.LENGTH - u.length())
+                      : u;
+                });
+    Optional<DurableTrace> trace = Optional.empty();
+    if (traceText.isPresent()) {
+      try {
+        trace = Optional.of(DurableTrace.parse(traceText.get()));
+      } catch (InvalidIdentifierException e) {
+        errors.put("trace", messages.get(lang, "error_code_trace"));
+      }
+    }
+    Optional<LocalTime> time = form.trimmed("time").flatMap(ConsumerPages::parseTime);
+    if (traceText.isEmpty() && time.isEmpty()) {
+      errors.put("time", messages.get(lang, "error_code_time"));
+    }
+    Optional<Money> amount = form.trimmed("amount").flatMap(ConsumerPages::parseAmount);
+    if (amount.isEmpty()) {
+      errors.put("amount", messages.get(lang, "error_code_amount"));
+    }
+    if (!errors.isEmpty()) {
+      return codeFormPage(422, request, lang, token, cm, browser, values, errors, null, null);
+    }
+    ReceiptSummary found;
+    try {
+      if (trace.isPresent()) {
+        TraceRouter.Routed routed = code.traces.route(trace.get(), amount, date);
+        if (!routed.tool().id().equals(cm.tool.id())) {
+          throw ClearingException.payment(
+              ClearingException.Reason.NO_PAYMENT,
+              "The trace is not a payment at this code.",
+              null);
+        }
+        found = traceSummary(routed);
+      } else {
+        found =
+            code.codes.resolve(
+                ComplaintRequest.CodedOrigin.of(
+                    token, LocalDateTime.of(date.get(), time.get()).toString(), amount.get()));
+      }
+    } catch (ClearingException e) {
+      return codePaymentProblem(e, request, lang, token, cm, browser, values);
+    } catch (IntakeException e) {
+      return tokenProblem(e, lang, request);
+    }
+    return formPage(
+        200, request, lang, codeTarget(token, found), found, browser, Map.of(), Map.of(), null);
+  }
+
+  private RouteResponse codePaymentProblem(
+      ClearingException e,
+      RouteRequest request,
+      Lang lang,
+      String token,
+      CodeMerchant cm,
+      Optional<String> browser,
+      Map<String, String> values) {
+    switch (e.reasonCode()) {
+      case AMBIGUOUS_PAYMENT:
+        {
+          List<String> times = new ArrayList<>();
+          JsonElement c = e.toProblem().extensions().get("candidates");
+          if (c != null && c.isJsonArray()) {
+            for (JsonElement el : c.getAsJsonArray()) {
+              String local = el.getAsJsonObject().get("paid_at_local").getAsString();
+              times.add(
+                  TIME.format(java.time.OffsetDateTime.parse(local))
+                      + " ("
+                      + cm.merchant.timeZone().getId()
+                      + ")");
+            }
+          }
+          Map<String, String> errors = new LinkedHashMap<>();
+          errors.put("trace", messages.get(lang, "error_code_ambiguous_trace"));
+          return codeFormPage(
+              409,
+              request,
+              lang,
+              token,
+              cm,
+              browser,
+              values,
+              errors,
+              messages.get(lang, "error_code_ambiguous", times.size()),
+              times);
+        }
+      case TRACE_MISMATCH:
+        return codeFormPage(
+            422,
+            request,
+            lang,
+            token,
+            cm,
+            browser,
+            values,
+            Map.of(),
+            messages.get(lang, "error_code_trace_mismatch"),
+            null);
+      case LOOKUP_FAILED:
+        return message(
+                503,
+                lang,
+                request,
+                "error_unavailable_title",
+                messages.get(lang, "error_unavailable"),
+                null,
+                null)
+            .withHeader("Retry-After", "1");
+      case NO_MERCHANT:
+      case NO_TOOL:
+        return message(
+            422,
+            lang,
+            request,
+            "error_mcode_no_merchant_title",
+            messages.get(lang, "error_mcode_no_merchant"),
+            null,
+            null);
+      default:
+        return codeFormPage(
+            404,
+            request,
+            lang,
+            token,
+            cm,
+            browser,
+            values,
+            Map.of(),
+            messages.get(lang, "error_code_no_payment"),
+            null);
+    }
+  }
+
+  /** The page for a payment that can no longer be routed when its complaint form is filed. */
+  private RouteResponse paymentProblem(ClearingException e, Lang lang, RouteRequest request) {
+    if (e.reasonCode() == ClearingException.Reason.LOOKUP_FAILED) {
+      return message(
+              503,
+              lang,
+              request,
+              "error_unavailable_title",
+              messages.get(lang, "error_unavailable"),
+              null,
+              null)
+          .withHeader("Retry-After", "1");
+    }
+    return message(
+        e.reasonCode().status() >= 500 ? 422 : e.reasonCode().status(),
+        lang,
+        request,
+        "error_code_no_payment_title",
+        messages.get(lang, "error_code_no_payment"),
+        null,
+        null);
+  }
+
+  private static ReceiptSummary traceSummary(TraceRouter.Routed routed) {
+    dev.fangxin.gateway.clearing.ClearingRecord r = routed.record();
+    TransactionType type =
+        r.processingCode().filter(p -> p.startsWith("20")).isPresent()
+            ? TransactionType.TRANSACTION_TYPE_REFUND
+            : TransactionType.TRANSACTION_TYPE_SALE;
+    return ReceiptSummary.ofTrace(
+        r.trace().value(),
+        type,
+        r.amount(),
+        r.transactionTime(),
+        routed.tool().id(),
+        routed.merchant().id(),
+        routed.merchant().name(),
+        routed.merchant().timeZone());
+  }
+
+  /**
+   * The complaint form's target for a payment found at a code. The hidden {@code payment} value
+   * (trace, amount, date in the merchant's zone) is the CSRF token's subject with the code, so the
+   * HMAC protects it: a changed value fails the token. The filing routes the trace again.
+   */
+  private static Target codeTarget(String token, ReceiptSummary found) {
+    String payment =
+        found.trace().orElseThrow()
+            + "|"
+            + found.amount().toDecimalString()
+            + "|"
+            + found.paidAtLocal().toLocalDate();
+    return new Target(
+        "/M/" + token + "/complaint", "code-complaint", token + "|" + payment, payment);
+  }
+
+  /** {@code POST /M/{token}/complaint}: files the complaint for the payment the form names. */
+  private RouteResponse fileForCode(RouteRequest request, Lang headerLang) {
+    String token = request.pathParam("token");
+    CodeMerchant cm;
+    try {
+      cm = verifyCode(token);
+    } catch (CodeRefusal e) {
+      return tokenProblem(e.reason, headerLang, request);
+    }
+    Optional<String> browser =
+        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    FormData form;
+    try {
+      form =
+          FormData.parse(
+              request.header("content-type"),
+              request.body(),
+              CODE_COMPLAINT_FIELDS,
+              Optional.of("photos"));
+    } catch (PageException e) {
+      return codeFormPage(
+          400,
+          request,
+          headerLang,
+          token,
+          cm,
+          browser,
+          Map.of(),
+          Map.of(),
+          messages.get(headerLang, e.reasonCode().messageKey()),
+          null);
+    }
+    Lang lang = lang(request, form.field("lang"));
+    String payment = form.field("payment").orElse("");
+    String[] parts = payment.split("\\|", -1);
+    Optional<DurableTrace> trace = Optional.empty();
+    Optional<Money> amount = Optional.empty();
+    Optional<LocalDate> date = Optional.empty();
+    if (parts.length == 3
+        && csrf.verify(
+            "code-complaint",
+            token + "|" + payment,
+            form.field("nonce"),
+            browser,
+            form.field("csrf"))) {
+      try {
+        trace = Optional.of(DurableTrace.parse(parts[0]));
+      } catch (InvalidIdentifierException e) {
+        trace = Optional.empty();
+      }
+      amount = parseAmount(parts[1]);
+      date = parseDate(parts[2]);
+    }
+    if (trace.isEmpty() || amount.isEmpty() || date.isEmpty()) {
+      return codeFormPage(
+          403,
+          request,
+          lang,
+          token,
+          cm,
+          browser,
+          Map.of(),
+          Map.of(),
+          messages.get(lang, "error_csrf"),
+          null);
+    }
+    ReceiptSummary found;
+    try {
+      found = traceSummary(code.traces.route(trace.get(), amount, date));
+    } catch (ClearingException e) {
+      return paymentProblem(e, lang, request);
+    }
+    DurableTrace t = trace.get();
+    Money a = amount.get();
+    LocalDate d = date.get();
+    return complete(
+        request,
+        form,
+        codeTarget(token, found),
+        found,
+        browser,
+        details -> ComplaintRequest.fromJson(tracedJson(t, a, d, details)));
+  }
+
+  private static byte[] tracedJson(
+      DurableTrace trace, Money amount, LocalDate date, ComplaintDetails details) {
+    JsonObject o = new JsonObject();
+    o.addProperty("trace", trace.value());
+    JsonObject m = new JsonObject();
+    m.addProperty("value", amount.toDecimalString());
+    m.addProperty("currency", amount.currencyCode());
+    o.add("amount", m);
+    o.addProperty("paid_on", date.toString());
+    o.addProperty("category", CaseCodes.category(details.category()));
+    o.addProperty("desired_outcome", CaseCodes.outcome(details.desiredOutcome()));
+    o.addProperty("description", details.description());
+    details
+        .contactPhone()
+        .ifPresent(
+            p -> {
+              JsonObject c = new JsonObject();
+              c.addProperty("phone", p);
+              o.add("contact", c);
+            });
+    return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static Optional<LocalDate> parseDate(String s) {
+    if (!DATE.matcher(s).matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(LocalDate.parse(s));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<LocalTime> parseTime(String s) {
+    if (!CLOCK.matcher(s).matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(LocalTime.parse(s));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Money> parseAmount(String s) {
+    String v = s.replace(",", "").replace("¥", "").replace("￥", "").strip();
+    if (!AMOUNT.matcher(v).matches()) {
+      return Optional.empty();
+    }
+    try {
+      Money m = Money.parse(v.contains(".") ? v : v + ".00", Money.CNY);
+      return m.minorUnits() > 0 ? Optional.of(m) : Optional.empty();
+    } catch (MoneyException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   // ------------------------------------------------------------------ case pages

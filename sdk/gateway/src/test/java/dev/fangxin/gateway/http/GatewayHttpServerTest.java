@@ -68,6 +68,17 @@ class GatewayHttpServerTest {
             .route(Route.of("POST", "/echo/{id}", r -> RouteResponse.text(200, r.bodyUtf8())))
             .route(
                 Route.of(
+                        "POST", "/big/{id}", r -> RouteResponse.text(200, "got " + r.body().length))
+                    .withBodyLimit(
+                        200_000,
+                        r ->
+                            RouteResponse.of(
+                                413,
+                                "text/html; charset=utf-8",
+                                ("<p>too large for " + r.path() + "</p>")
+                                    .getBytes(StandardCharsets.UTF_8))))
+            .route(
+                Route.of(
                     "GET",
                     "/fail/fangxin",
                     r -> {
@@ -262,6 +273,64 @@ class GatewayHttpServerTest {
       assertThat(json(res.body).get("type").getAsString())
           .isEqualTo("https://fangxin.dev/problems/http.payload_too_large");
     }
+  }
+
+  @Test
+  void aRouteWithItsOwnLimitTakesMoreAndAnswersOversizeItself() throws Exception {
+    // 150 000 bytes: over the server's 64 KiB, within the route's 200 000.
+    HttpResponse<String> ok =
+        client.send(
+            HttpRequest.newBuilder(uri("/big/1"))
+                .POST(HttpRequest.BodyPublishers.ofString("b".repeat(150_000)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("got 150000");
+    // The same body elsewhere: the server's limit.
+    HttpResponse<String> other =
+        client.send(
+            HttpRequest.newBuilder(uri("/echo/1"))
+                .POST(HttpRequest.BodyPublishers.ofString("b".repeat(150_000)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).isEqualTo(413);
+    // Over the route's limit, by Content-Length: the route's own answer, then close.
+    try (Socket s = socket()) {
+      send(s, "POST /big/2 HTTP/1.1\r\nHost: x\r\nContent-Length: 200001\r\n\r\n");
+      Raw res = Raw.read(s.getInputStream());
+      assertThat(res.status).isEqualTo(413);
+      assertThat(res.headers.get("content-type")).isEqualTo("text/html; charset=utf-8");
+      assertThat(res.headers.get("connection")).isEqualTo("close");
+      assertThat(res.body).contains("too large for /big/2");
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    // Over it, chunked: counted as it arrives.
+    try (Socket s = socket()) {
+      String chunk = "a".repeat(4096);
+      StringBuilder req =
+          new StringBuilder(
+              "POST /big/3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+      for (int i = 0; i < 50; i++) {
+        req.append("1000\r\n").append(chunk).append("\r\n");
+      }
+      send(s, req.toString());
+      Raw res = Raw.read(s.getInputStream());
+      assertThat(res.status).isEqualTo(413);
+      assertThat(res.body).contains("too large for /big/3");
+    }
+  }
+
+  @Test
+  void aRouteBodyLimitIsValidated() {
+    Route r = Route.of("POST", "/x", q -> RouteResponse.text(200, ""));
+    assertThat(r.maxBodySize()).isEmpty();
+    assertThat(r.withBodyLimit(10, q -> null).maxBodySize()).hasValue(10);
+    assertThat(r.withBodyLimit(10, q -> null).withErrorStatus(422).maxBodySize()).hasValue(10);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.withBodyLimit(0, q -> null))
+        .isInstanceOf(HttpException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> r.withBodyLimit(Route.MAX_BODY_LIMIT + 1, q -> null))
+        .isInstanceOf(HttpException.class);
   }
 
   @Test

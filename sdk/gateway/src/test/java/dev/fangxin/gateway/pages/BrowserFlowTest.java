@@ -347,4 +347,88 @@ class BrowserFlowTest {
         .isEqualTo(TEXTS.get(Lang.EN, "filed_heading"));
     shot(Lang.EN, "20-keyboard-only");
   }
+
+  private void setValue(String id, String value) {
+    driver.executeScript(
+        "arguments[0].value = arguments[1];", driver.findElement(By.id(id)), value);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Lang.class)
+  void theCollectionCodeStoryOnAPhone(Lang lang) throws Exception {
+    fx.setUpCode();
+    // 2026-01-01 05:00, 06:00 and 06:03 in Shanghai; the last two of the same amount.
+    var p = fx.codeRecord(PagesFixture.T0.minus(Duration.ofHours(3)), 7700);
+    var a1 = fx.codeRecord(PagesFixture.T0.minus(Duration.ofHours(2)), 8800);
+    var a2 = fx.codeRecord(PagesFixture.T0.minus(Duration.ofHours(2)).plusSeconds(180), 8800);
+    fx.push("browser-code", p, a1, a2);
+    openBrowser(lang);
+    File photo = dir.resolve("phone-photo.jpg").toFile();
+    Files.write(photo.toPath(), PagesFixture.noisyJpeg(1900, 1700, 11));
+    assertThat(photo.length()).isGreaterThan(2_500_000L);
+
+    // The sticker's link: the merchant, and the form naming the payment.
+    driver.get(base() + fx.codePath());
+    waitFor(By.id("find"));
+    assertThat(htmlLang()).isEqualTo(lang.tag());
+    assertThat(driver.findElement(By.id("code-merchant")).getText())
+        .isEqualTo("Shop " + PagesFixture.SHOP);
+    assertThat(driver.findElement(By.id("time-hint")).getText()).contains("Asia/Shanghai");
+    shot(lang, "30-code-page");
+
+    // Nothing filled in: every field says what it needs.
+    driver.findElement(By.id("find")).click();
+    waitFor(By.id("amount-error"));
+    assertThat(driver.findElement(By.id("date-error")).getText())
+        .isEqualTo(text(lang, "error_code_date"));
+    assertThat(driver.findElement(By.id("amount")).getAttribute("aria-invalid")).isEqualTo("true");
+    shot(lang, "31-code-errors");
+
+    // Two payments of 88.00 near 06:01: the times, and a request for the trace.
+    setValue("date", "2026-01-01");
+    setValue("time", "06:01");
+    driver.findElement(By.id("amount")).clear();
+    driver.findElement(By.id("amount")).sendKeys("88.00");
+    driver.findElement(By.id("find")).click();
+    waitFor(By.id("candidates"));
+    assertThat(driver.findElement(By.id("candidates")).getText())
+        .contains("2026-01-01 06:00")
+        .contains("2026-01-01 06:03");
+    assertThat(driver.getPageSource()).doesNotContain(PagesFixture.traceOf(a1).trim());
+    shot(lang, "32-code-ambiguous");
+
+    // Not found: a helpful message, nothing sent.
+    setValue("time", "05:30");
+    driver.findElement(By.id("amount")).clear();
+    driver.findElement(By.id("amount")).sendKeys("77.00");
+    driver.findElement(By.id("find")).click();
+    waitFor(By.id("banner"));
+    assertThat(driver.findElement(By.id("banner")).getText())
+        .isEqualTo(text(lang, "error_code_no_payment"));
+    shot(lang, "33-code-not-found");
+
+    // The time two minutes off: found; the payment's summary and the complaint form.
+    setValue("time", "05:02");
+    driver.findElement(By.id("find")).click();
+    waitFor(By.id("submit"));
+    assertThat(driver.findElement(By.cssSelector(".amount")).getText()).isEqualTo("CNY 77.00");
+    shot(lang, "34-code-found");
+    fileComplaint(lang, photo, "扫码付款后商品有问题 / paid at the code, goods faulty");
+    shot(lang, "35-code-form-filled");
+    String caseId = submitAndReadCase(lang);
+    shot(lang, "36-code-confirmation");
+    driver.findElement(By.id("track")).click();
+    waitFor(By.id("state"));
+    assertThat(driver.findElement(By.id("photo-count")).getText()).isEqualTo("1");
+    shot(lang, "37-code-status");
+    assertThat(fx.api.caseAsMerchant(fx.shop, caseId).orElseThrow().toString())
+        .contains(PagesFixture.traceOf(p).trim());
+
+    // An altered code: the clear page.
+    String path = fx.codePath();
+    driver.get(base() + path.substring(0, path.length() - 6) + "AAAAAA");
+    waitFor(By.id("message"));
+    assertThat(htmlLang()).isEqualTo(lang.tag());
+    shot(lang, "38-code-invalid");
+  }
 }

@@ -639,4 +639,386 @@ abstract class ConsumerPagesContractTest {
     assertThat(form + css).isLessThan(24 * 1024);
     assertThat(Collections.max(List.of(landing, form, css))).isGreaterThan(1000);
   }
+
+  // ------------------------------------------------------------------ collection codes
+
+  static final Duration H = Duration.ofHours(1);
+
+  /**
+   * The code page's form, filled with {@code date}, {@code time}, {@code amount}, {@code trace}.
+   */
+  Map<String, String> codeForm(
+      Page page, Lang lang, String date, String time, String amount, String trace) {
+    Map<String, String> f = new LinkedHashMap<>(page.form(fx.codePath()));
+    f.put("lang", lang.tag());
+    f.put("date", date);
+    f.put("time", time);
+    f.put("amount", amount);
+    f.put("trace", trace);
+    return f;
+  }
+
+  @Test
+  void aPaymentAtTheCollectionCodeIsFoundThenComplainedAboutWithARealPhoto() throws Exception {
+    fx.setUpCode();
+    // 2026-01-01 05:00 and 05:30 in Shanghai.
+    var p = fx.codeRecord(PagesFixture.T0.minus(H.multipliedBy(3)), 7700);
+    var q =
+        fx.codeRecord(PagesFixture.T0.minus(H.multipliedBy(3)).plus(Duration.ofMinutes(30)), 9100);
+    fx.push("code-1", p, q);
+
+    // API clients get the code's merchant as JSON.
+    HttpResponse<String> json =
+        fx.client.send(
+            HttpRequest.newBuilder(fx.url(fx.codePath()))
+                .header("Accept", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(json.statusCode()).as(json.body()).isEqualTo(200);
+    assertThat(json.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+    JsonObject described = com.google.gson.JsonParser.parseString(json.body()).getAsJsonObject();
+    assertThat(described.getAsJsonObject("merchant").get("name").getAsString())
+        .isEqualTo("Shop " + PagesFixture.SHOP);
+    assertThat(described.get("tool_id").getAsString()).isEqualTo(fx.codeTool);
+
+    Browser b = fx.new Browser(ACCEPT.get(Lang.EN));
+    Page code = b.get(fx.codePath());
+    assertThat(code.status).as(code.body).isEqualTo(200);
+    assertThat(code.body)
+        .contains("Shop " + PagesFixture.SHOP)
+        .contains(text(Lang.EN, "code_heading"))
+        .contains("Asia/Shanghai")
+        .contains("type=\"date\"")
+        .contains("type=\"time\"");
+    assertThat(code.header("content-security-policy")).isEqualTo(ConsumerPages.CSP);
+
+    // Two minutes off, the local time of the merchant: found; the complaint form for it.
+    Page found =
+        b.postForm(fx.codePath(), codeForm(code, Lang.EN, "2026-01-01", "05:02", "77.00", ""));
+    assertThat(found.status).as(found.body).isEqualTo(200);
+    assertThat(found.body)
+        .contains("CNY 77.00")
+        .contains("2026-01-01 05:00 (Asia/Shanghai)")
+        .contains(text(Lang.EN, "form_submit"));
+    String payment = found.hidden("payment");
+    assertThat(payment).startsWith(PagesFixture.traceOf(p) + "|77.00|2026-01-01");
+
+    byte[] photo = PagesFixture.noisyJpeg(1900, 1700, 7);
+    assertThat(photo.length).isBetween(2_500_000, 5 << 20);
+    Map<String, String> fields = validForm(found, Lang.EN);
+    fields.put("payment", payment);
+    byte[] body = PagesFixture.multipart(fields, List.of(photo), "image/jpeg");
+    assertThat(body.length).isGreaterThan(64 << 10);
+    Page filed = b.post(fx.codePath() + "/complaint", PagesFixture.multipartType(), body);
+    assertThat(filed.status).as(filed.body).isEqualTo(201);
+    assertThat(filed.body).contains(text(Lang.EN, "filed_heading"));
+    Matcher m =
+        Pattern.compile("href=\"(/C/(case_[a-z0-9]+)/([A-Za-z0-9_-]{43})\\?lang&#61;en)\"")
+            .matcher(filed.body);
+    assertThat(m.find()).as(filed.body).isTrue();
+    String caseId = m.group(2);
+
+    // The same form again: the same case.
+    Map<String, List<String>> before = fx.settledSnapshot();
+    Page replay = b.post(fx.codePath() + "/complaint", PagesFixture.multipartType(), body);
+    assertThat(replay.status).as(replay.body).isEqualTo(200);
+    assertThat(replay.body).contains(caseId);
+    assertThat(fx.snapshot()).isEqualTo(before);
+
+    // Tracking and status exactly as for a receipt; the merchant sees the case with its trace.
+    Browser phone = fx.new Browser(ACCEPT.get(Lang.EN));
+    assertThat(phone.get("/C/" + caseId + "/" + m.group(3) + "?lang=en").status).isEqualTo(303);
+    Page status = phone.get("/C/" + caseId + "?lang=en");
+    assertThat(status.status).isEqualTo(200);
+    assertThat(status.body).contains("id=\"photo-count\">1<").contains("CNY 77.00");
+    JsonObject seen = fx.api.caseAsMerchant(fx.shop, caseId).orElseThrow();
+    assertThat(seen.toString()).contains(PagesFixture.traceOf(p).trim());
+
+    // The other payment named by the trace from the payment app (no time needed).
+    Browser zh = fx.new Browser(ACCEPT.get(Lang.ZH_CN));
+    Page code2 = zh.get(fx.codePath());
+    Page byTrace =
+        zh.postForm(
+            fx.codePath(),
+            codeForm(code2, Lang.ZH_CN, "2026-01-01", "", "91.00", PagesFixture.traceOf(q)));
+    assertThat(byTrace.status).as(byTrace.body).isEqualTo(200);
+    assertThat(byTrace.body).contains("CNY 91.00").contains(text(Lang.ZH_CN, "form_submit"));
+    Map<String, String> f2 = validForm(byTrace, Lang.ZH_CN);
+    f2.put("payment", byTrace.hidden("payment"));
+    Page filed2 = zh.postForm(fx.codePath() + "/complaint", f2);
+    assertThat(filed2.status).as(filed2.body).isEqualTo(201);
+    // A new form for the same payment while its case is open: the "already open" page.
+    Page again =
+        zh.postForm(
+            fx.codePath(),
+            codeForm(zh.get(fx.codePath()), Lang.ZH_CN, "2026-01-01", "05:30", "91.00", ""));
+    Map<String, String> f3 = validForm(again, Lang.ZH_CN);
+    f3.put("payment", again.hidden("payment"));
+    Page open = zh.postForm(fx.codePath() + "/complaint", f3);
+    assertThat(open.status).as(open.body).isEqualTo(409);
+    assertThat(open.body).contains(text(Lang.ZH_CN, "error_already_open"));
+  }
+
+  @Test
+  void everyRefusalAtTheCollectionCodeIsExplainedAndStoresNothing() throws Exception {
+    fx.setUpCode();
+    var p = fx.codeRecord(PagesFixture.T0.minus(H.multipliedBy(3)), 7700);
+    var a1 = fx.codeRecord(PagesFixture.T0.minus(H.multipliedBy(2)), 8800);
+    var a2 = fx.codeRecord(PagesFixture.T0.minus(H.multipliedBy(2)).plusSeconds(180), 8800);
+    fx.push("code-2", p, a1, a2);
+    for (Lang lang : Lang.values()) {
+      Browser b = fx.new Browser(ACCEPT.get(lang));
+      Page code = b.get(fx.codePath());
+      Page found =
+          b.postForm(fx.codePath(), codeForm(code, lang, "2026-01-01", "05:00", "77.00", ""));
+      assertThat(found.status).as(found.body).isEqualTo(200);
+      Map<String, List<String>> baseline = fx.settledSnapshot();
+      List<String> failures = new ArrayList<>();
+      Map<String, Object[]> cases = new LinkedHashMap<>();
+      cases.put(
+          "no payment of that amount",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "05:00", "77.01", ""), 404, "error_code_no_payment"
+          });
+      cases.put(
+          "eleven minutes off",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "05:11", "77.00", ""), 404, "error_code_no_payment"
+          });
+      cases.put(
+          "another day",
+          new Object[] {
+            codeForm(code, lang, "2026-01-02", "05:00", "77.00", ""), 404, "error_code_no_payment"
+          });
+      cases.put(
+          "two candidates",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "06:01", "88.00", ""),
+            409,
+            "error_code_ambiguous_trace"
+          });
+      cases.put(
+          "impossible date",
+          new Object[] {
+            codeForm(code, lang, "2026-02-30", "05:00", "77.00", ""), 422, "error_code_date"
+          });
+      cases.put(
+          "no date",
+          new Object[] {codeForm(code, lang, "", "05:00", "77.00", ""), 422, "error_code_date"});
+      cases.put(
+          "bad time",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "25:00", "77.00", ""), 422, "error_code_time"
+          });
+      cases.put(
+          "no time, no trace",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "", "77.00", ""), 422, "error_code_time"
+          });
+      cases.put(
+          "three decimals",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "05:00", "77.001", ""), 422, "error_code_amount"
+          });
+      cases.put(
+          "zero",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "05:00", "0.00", ""), 422, "error_code_amount"
+          });
+      cases.put(
+          "words",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "05:00", SCRIPT, ""), 422, "error_code_amount"
+          });
+      cases.put(
+          "bad trace",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "", "77.00", "NOT-A-TRACE"), 422, "error_code_trace"
+          });
+      cases.put(
+          "trace, wrong amount",
+          new Object[] {
+            codeForm(code, lang, "2026-01-01", "", "77.01", PagesFixture.traceOf(p)),
+            422,
+            "error_code_trace_mismatch"
+          });
+      Map<String, String> forged = codeForm(code, lang, "2026-01-01", "05:00", "77.00", "");
+      forged.put("csrf", "A" + forged.get("csrf").substring(1));
+      cases.put("forged csrf", new Object[] {forged, 403, "error_csrf"});
+      for (Map.Entry<String, Object[]> c : cases.entrySet()) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> fields = (Map<String, String>) c.getValue()[0];
+        Page r = b.postForm(fx.codePath(), fields);
+        check(
+            failures,
+            lang,
+            c.getKey(),
+            r,
+            (Integer) c.getValue()[1],
+            (String) c.getValue()[2],
+            baseline);
+      }
+      // The ambiguous answer lists the times, never the traces.
+      Page amb =
+          b.postForm(fx.codePath(), codeForm(code, lang, "2026-01-01", "06:01", "88.00", ""));
+      assertThat(amb.body)
+          .contains("2026-01-01 06:00 (Asia/Shanghai)")
+          .contains("2026-01-01 06:03 (Asia/Shanghai)")
+          .contains(PagesFixture.escaped(TEXTS.get(lang, "error_code_ambiguous", 2)))
+          .doesNotContain(PagesFixture.traceOf(a1).trim())
+          .doesNotContain(PagesFixture.traceOf(a2).trim());
+
+      // The complaint step: a changed payment value, another code's form, an edited replay.
+      Map<String, String> complaint = validForm(found, lang);
+      complaint.put("payment", found.hidden("payment").replace("|77.00|", "|88.00|"));
+      check(
+          failures,
+          lang,
+          "edited payment",
+          b.postForm(fx.codePath() + "/complaint", complaint),
+          403,
+          "error_csrf",
+          baseline);
+      Map<String, String> noPayment = validForm(found, lang);
+      check(
+          failures,
+          lang,
+          "no payment field",
+          b.postForm(fx.codePath() + "/complaint", noPayment),
+          403,
+          "error_csrf",
+          baseline);
+      Map<String, String> empty = validForm(found, lang);
+      empty.put("payment", found.hidden("payment"));
+      empty.put("description", " ");
+      check(
+          failures,
+          lang,
+          "empty description",
+          b.postForm(fx.codePath() + "/complaint", empty),
+          422,
+          "error_description_required",
+          baseline);
+      Browser stranger = fx.new Browser(ACCEPT.get(lang));
+      stranger.get(fx.codePath());
+      Map<String, String> stolen = validForm(found, lang);
+      stolen.put("payment", found.hidden("payment"));
+      check(
+          failures,
+          lang,
+          "another browser",
+          stranger.postForm(fx.codePath() + "/complaint", stolen),
+          403,
+          "error_csrf",
+          baseline);
+
+      // Bad codes: the clear page in the user's language.
+      check(
+          failures,
+          lang,
+          "malformed code",
+          b.get("/M/NOTACODE"),
+          400,
+          "error_mcode_malformed",
+          baseline);
+      String token = fx.codePath().substring(3);
+      String flipped =
+          token.substring(0, token.length() - 3)
+              + (token.charAt(token.length() - 3) == 'A' ? 'B' : 'A')
+              + token.substring(token.length() - 2);
+      Page bad = b.get("/M/" + flipped);
+      if (bad.status != 400) {
+        check(failures, lang, "altered code", bad, 422, "error_mcode_forged", baseline);
+      }
+      assertThat(failures).isEmpty();
+    }
+  }
+
+  private void check(
+      List<String> failures,
+      Lang lang,
+      String name,
+      Page p,
+      int status,
+      String key,
+      Map<String, List<String>> baseline)
+      throws Exception {
+    String why = lang.tag() + " / " + name + ": ";
+    if (p.status != status) {
+      failures.add(why + "status " + p.status + ", expected " + status + "\n" + p.body);
+    }
+    if (!p.body.contains(text(lang, key))) {
+      failures.add(why + "no message " + key);
+    }
+    if (p.body.contains("<script>")) {
+      failures.add(why + "unescaped script");
+    }
+    if (!fx.snapshot().equals(baseline)) {
+      failures.add(why + "the store changed");
+    }
+  }
+
+  @Test
+  void complaintFormsTakePhoneSizedPhotosAndOversizeFormsGetAPageOrAProblem() throws Exception {
+    String token = fx.token();
+    Map<String, List<String>> baseline = fx.settledSnapshot();
+    for (Lang lang : Lang.values()) {
+      String[] answer =
+          rawRequest(
+              "POST /D/" + token + "/complaint HTTP/1.1",
+              "Accept: text/html,application/xhtml+xml,*/*;q=0.8",
+              "Accept-Language: " + ACCEPT.get(lang),
+              "Content-Type: " + PagesFixture.multipartType(),
+              "Content-Length: " + (ConsumerPages.MAX_FORM_BYTES + 1));
+      assertThat(answer[0]).as(answer[1]).contains(" 413 ");
+      assertThat(answer[1].toLowerCase(java.util.Locale.ROOT))
+          .contains("content-type: text/html")
+          .contains(
+              "content-security-policy: " + ConsumerPages.CSP.toLowerCase(java.util.Locale.ROOT))
+          .contains("connection: close");
+      assertThat(answer[2])
+          .contains(text(lang, "error_too_large_title"))
+          .contains("lang=\"" + lang.tag() + "\"");
+    }
+    // An API client gets the problem; every other route keeps the server's 64 KiB.
+    String[] api =
+        rawRequest(
+            "POST /D/" + token + "/complaint HTTP/1.1",
+            "Accept: application/json",
+            "Content-Type: " + PagesFixture.multipartType(),
+            "Content-Length: " + (ConsumerPages.MAX_FORM_BYTES + 1));
+    assertThat(api[0]).contains(" 413 ");
+    assertThat(api[1].toLowerCase(java.util.Locale.ROOT))
+        .contains("content-type: application/problem+json");
+    assertThat(api[2]).contains("http.payload_too_large");
+    String[] json =
+        rawRequest(
+            "POST /v1/complaints HTTP/1.1",
+            "Accept: text/html",
+            "Content-Type: application/json",
+            "Content-Length: " + ((64 << 10) + 1));
+    assertThat(json[0]).contains(" 413 ");
+    assertThat(json[2]).contains("http.payload_too_large").contains("65536");
+    assertThat(fx.snapshot()).isEqualTo(baseline);
+  }
+
+  /** Sends a request line and headers only (the body is never sent); status line, headers, body. */
+  String[] rawRequest(String line, String... headers) throws Exception {
+    try (java.net.Socket s = new java.net.Socket(fx.url("/").getHost(), fx.url("/").getPort())) {
+      s.setSoTimeout(20_000);
+      StringBuilder req = new StringBuilder(line).append("\r\nHost: localhost\r\n");
+      for (String h : headers) {
+        req.append(h).append("\r\n");
+      }
+      req.append("\r\n");
+      s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+      s.getOutputStream().flush();
+      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int eol = all.indexOf("\r\n");
+      int end = all.indexOf("\r\n\r\n");
+      return new String[] {
+        all.substring(0, eol), all.substring(eol + 2, end), all.substring(end + 4)
+      };
+    }
+  }
 }

@@ -1,13 +1,25 @@
 package dev.fangxin.gateway.pages;
 
+import dev.fangxin.core.code.MerchantCode;
+import dev.fangxin.core.code.MerchantCodeClaim;
+import dev.fangxin.core.code.MerchantLink;
+import dev.fangxin.core.id.DurableTrace;
+import dev.fangxin.core.key.SignatureAlgorithm;
+import dev.fangxin.core.key.TerminalKeyPair;
 import dev.fangxin.core.webhook.WebhookSecret;
 import dev.fangxin.gateway.DisputeServices;
 import dev.fangxin.gateway.Gateway;
 import dev.fangxin.gateway.auth.ApiKeys;
 import dev.fangxin.gateway.cases.MutableClock;
+import dev.fangxin.gateway.clearing.BatchParser;
+import dev.fangxin.gateway.clearing.HookSignature;
 import dev.fangxin.gateway.config.GatewayConfig;
 import dev.fangxin.gateway.testing.GatewayApi;
 import dev.fangxin.gateway.testing.MockMerchant;
+import dev.fangxin.protocol.v1.ClearingBatch;
+import dev.fangxin.protocol.v1.ClearingRecord;
+import dev.fangxin.protocol.v1.ToolType;
+import dev.fangxin.protocol.v1.Trace;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -67,7 +79,6 @@ final class PagesFixture implements AutoCloseable {
     regulator = MockMerchant.builder().trust(regulatorSecret).clock(clock).start();
     Map<String, String> flags = new HashMap<>(storeSettings);
     flags.put("http.port", "0");
-    flags.put("http.max-body-size", String.valueOf(8 << 20));
     flags.put("regulator.url", regulator.url().toString());
     GatewayConfig config =
         GatewayConfig.load(flags, Map.of("FANGXIN_REGULATOR_SECRET", regulatorSecret.encoded()));
@@ -83,6 +94,150 @@ final class PagesFixture implements AutoCloseable {
     otherShop =
         api.onboard(
             operatorKey, "X-PAGES-OTHER", "PAGES002", T0.minus(Duration.ofDays(1)), endpoint.url());
+  }
+
+  // ------------------------------------------------------------------ the shop's collection code
+
+  static final String ACQ = "48020000";
+  static final String CODE_MID = "898330160110077";
+  private String acquirerSecret;
+  private int stan = 1;
+  String codeTool;
+  TerminalKeyPair codeKey;
+  String codeLink;
+
+  /**
+   * Registers acquirer {@link #ACQ}, the shop's collection code ({@code <ACQ>.<CODE_MID>}), binds
+   * it to the shop and registers its key, over the API as an operator would; {@link #codeLink} is
+   * the sticker's link.
+   */
+  void setUpCode() throws Exception {
+    acquirerSecret =
+        ok(
+                api.call(
+                    "POST",
+                    "/v1/acquirers",
+                    operatorKey,
+                    "{\"institution_code\":\"" + ACQ + "\",\"name\":\"Bank\"}"),
+                201)
+            .get("secret");
+    codeTool =
+        ok(
+                api.call(
+                    "POST",
+                    "/v1/tools",
+                    operatorKey,
+                    "{\"kind\":\"collection_code\",\"code_id\":\"" + ACQ + "." + CODE_MID + "\"}"),
+                201)
+            .get("id");
+    ok(
+        api.call(
+            "POST",
+            "/v1/tools/" + codeTool + "/bindings",
+            operatorKey,
+            "{\"merchant_id\":\""
+                + SHOP
+                + "\",\"from\":"
+                + T0.minus(Duration.ofDays(1)).getEpochSecond()
+                + "}"),
+        201);
+    codeKey = TerminalKeyPair.generate(SignatureAlgorithm.ED25519);
+    com.google.gson.JsonObject key = new com.google.gson.JsonObject();
+    key.addProperty("tool_id", codeTool);
+    key.addProperty("public_key_pem", codeKey.publicKey().toPem());
+    ok(api.call("POST", "/v1/terminal-keys", operatorKey, key.toString()), 201);
+    codeLink =
+        MerchantLink.of(
+                "https://fx.example.cn/hz",
+                MerchantCode.sign(
+                    MerchantCodeClaim.of(codeKey.keyId(), T0.minus(Duration.ofDays(1))), codeKey))
+            .toString();
+  }
+
+  /** The path of the code's page: {@code /M/<TOKEN>}. */
+  String codePath() {
+    return "/M/" + codeLink.substring(codeLink.lastIndexOf("/M/") + 3);
+  }
+
+  private static GatewayApi.Response ok(GatewayApi.Response r, int status) {
+    if (r.status() != status) {
+      throw new AssertionError("expected " + status + ": " + r);
+    }
+    return r;
+  }
+
+  /** A payment of {@code minor} CNY fen at the shop's collection code at {@code at}. */
+  ClearingRecord codeRecord(Instant at, long minor) {
+    int n = stan++;
+    return ClearingRecord.newBuilder()
+        .setTrace(
+            Trace.newBuilder()
+                .setAcquirerInstitution(ACQ)
+                .setForwardingInstitution("00010344")
+                .setStan(String.format("%06d", n))
+                .setTransmissionTime("0101083000")
+                .setSettlementDate("0101")
+                .setSettlementYear(2026)
+                .setRrn(String.format("60010000%04d", n)))
+        .setMerchantNumber(CODE_MID)
+        .setAmount(dev.fangxin.protocol.v1.Money.newBuilder().setMinorUnits(minor).setCurrency(156))
+        .setTransactionTime(at.getEpochSecond())
+        .setToolType(ToolType.TOOL_TYPE_QR_COLLECTION_CODE)
+        .build();
+  }
+
+  /** The durable trace of {@code r}, as the payment app shows it. */
+  static String traceOf(ClearingRecord r) {
+    return DurableTrace.fromProto(r.getTrace()).value();
+  }
+
+  /** Pushes {@code records} through the acquirer's signed clearing hook. */
+  void push(String batchId, ClearingRecord... records) throws Exception {
+    ClearingBatch.Builder b =
+        ClearingBatch.newBuilder().setBatchId(batchId).setAcquirerInstitution(ACQ);
+    for (ClearingRecord r : records) {
+      b.addRecords(r);
+    }
+    byte[] body = b.build().toByteArray();
+    long ts = clock.instant().getEpochSecond();
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(url("/v1/clearing/batches"))
+                .header("Content-Type", BatchParser.PROTOBUF)
+                .header(HookSignature.ACQUIRER, ACQ)
+                .header(HookSignature.TIMESTAMP, Long.toString(ts))
+                .header(
+                    HookSignature.SIGNATURE,
+                    HookSignature.sign(acquirerSecret, ts, "POST", "/v1/clearing/batches", body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new AssertionError("clearing batch refused: " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  /** A real photo-sized JPEG: {@code w}×{@code h} of noise at quality 0.95 (about 1 byte/pixel). */
+  static byte[] noisyJpeg(int w, int h, long seed) throws IOException {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(seed);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+    param.setCompressionQuality(0.95f);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+      writer.setOutput(ios);
+      writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    return out.toByteArray();
   }
 
   /** A fresh receipt token of the shop: a sale of 12.50 CNY five minutes ago. */
