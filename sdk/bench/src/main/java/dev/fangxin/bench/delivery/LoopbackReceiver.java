@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -41,6 +42,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * answers 200 (or 401 when the signature does not verify). Thread-safe.
  */
 final class LoopbackReceiver implements AutoCloseable {
+  /** The name prefix of the receiver's event-loop threads. */
+  static final String THREAD_PREFIX = "loopback-receiver";
+
   private final EventLoopGroup group;
   private final Channel channel;
   private final Map<Integer, WebhookVerifier> verifiers = new ConcurrentHashMap<>();
@@ -52,7 +56,8 @@ final class LoopbackReceiver implements AutoCloseable {
 
   private LoopbackReceiver(int capacity, int threads) throws InterruptedException {
     this.firstArrival = new AtomicLongArray(capacity);
-    this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    this.group = new MultiThreadIoEventLoopGroup(
+            threads, new DefaultThreadFactory(THREAD_PREFIX), NioIoHandler.newFactory());
     this.channel =
         new ServerBootstrap()
             .group(group)
