@@ -716,10 +716,14 @@ public final class Delivery implements AutoCloseable {
           http.post(
               url,
               new String[] {
-                "content-type", "application/json",
-                WebhookHeaders.ID, headers.id(),
-                WebhookHeaders.TIMESTAMP, headers.timestamp(),
-                WebhookHeaders.SIGNATURE, headers.signature()
+                "content-type",
+                "application/json",
+                WebhookHeaders.ID,
+                headers.id(),
+                WebhookHeaders.TIMESTAMP,
+                headers.timestamp(),
+                WebhookHeaders.SIGNATURE,
+                headers.signature()
               },
               body);
       status = response.status();

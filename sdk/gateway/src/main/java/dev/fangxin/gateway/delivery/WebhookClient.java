@@ -24,17 +24,17 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * A small blocking HTTP/1.1 client for webhook POSTs: the calling thread writes the request and
  * reads the answer itself, on a keep-alive connection taken from a pool per origin (scheme, host,
- * port), so an attempt costs no thread hand-off and, while the endpoint keeps its connections
- * open, no connect or TLS handshake.
+ * port), so an attempt costs no thread hand-off and, while the endpoint keeps its connections open,
+ * no connect or TLS handshake.
  *
- * <p><b>Connections.</b> A connection goes back to its pool after a complete response that does
- * not ask to close it ({@code Connection: close}, HTTP/1.0 without keep-alive, a body delimited by
- * the end of the stream, or more than {@value #MAX_DISCARD} bytes of body); after any error or
- * timeout it is closed. A pooled connection is reused only within {@link #MAX_IDLE} of its last
- * answer, so that an endpoint's idle timeout rarely closes one under a new request; if it does,
- * that attempt fails ("connection failed") and is retried by the backoff like any other. At most
- * {@code maxIdlePerOrigin} idle connections are kept per origin. {@code https} uses the JVM's
- * default {@link SSLContext} with host name verification.
+ * <p><b>Connections.</b> A connection goes back to its pool after a complete response that does not
+ * ask to close it ({@code Connection: close}, HTTP/1.0 without keep-alive, a body delimited by the
+ * end of the stream, or more than {@value #MAX_DISCARD} bytes of body); after any error or timeout
+ * it is closed. A pooled connection is reused only within {@link #MAX_IDLE} of its last answer, so
+ * that an endpoint's idle timeout rarely closes one under a new request; if it does, that attempt
+ * fails ("connection failed") and is retried by the backoff like any other. At most {@code
+ * maxIdlePerOrigin} idle connections are kept per origin. {@code https} uses the JVM's default
+ * {@link SSLContext} with host name verification.
  *
  * <p><b>Timeouts.</b> Connecting (TCP, not TLS) is bounded by the connect timeout; everything from
  * the TLS handshake to the last byte of the answer by the response timeout, as one deadline.
@@ -85,7 +85,8 @@ final class WebhookClient implements AutoCloseable {
 
   WebhookClient(
       Duration connectTimeout, Duration responseTimeout, int maxIdlePerOrigin, String userAgent) {
-    this.connectTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+    this.connectTimeoutMillis =
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
     this.responseTimeoutNanos = responseTimeout.toNanos();
     this.maxIdlePerOrigin = maxIdlePerOrigin;
     this.userAgent = userAgent;
