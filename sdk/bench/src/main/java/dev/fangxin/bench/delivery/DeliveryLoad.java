@@ -185,9 +185,17 @@ public final class DeliveryLoad {
           "%s throughput %s; load average %.2f%n",
           name,
           CpuMeter.perWebhook(cpu0, cpu1, rows),
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              .getSystemLoadAverage());
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       System.out.println(name + " " + CpuMeter.breakdown(threads0, threads1, rows));
+      long javaThreads = 0;
+      for (Map.Entry<String, Long> e : threads1.entrySet()) {
+        javaThreads += e.getValue() - threads0.getOrDefault(e.getKey(), 0L);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%s CPU per webhook outside Java threads (JIT compiler, GC, JVM): %.0f us%n",
+          name,
+          ((cpu1[0] - cpu0[0]) - javaThreads) / 1e3 / rows);
 
       // ------------------------------------------------ first-attempt delay: a steady stream
       long[] committed = new long[latencyRows];

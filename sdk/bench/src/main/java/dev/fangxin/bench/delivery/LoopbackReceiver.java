@@ -10,7 +10,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -25,6 +24,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,8 @@ final class LoopbackReceiver implements AutoCloseable {
 
   private LoopbackReceiver(int capacity, int threads) throws InterruptedException {
     this.firstArrival = new AtomicLongArray(capacity);
-    this.group = new MultiThreadIoEventLoopGroup(
+    this.group =
+        new MultiThreadIoEventLoopGroup(
             threads, new DefaultThreadFactory(THREAD_PREFIX), NioIoHandler.newFactory());
     this.channel =
         new ServerBootstrap()
