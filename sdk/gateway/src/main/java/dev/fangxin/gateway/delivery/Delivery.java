@@ -58,7 +58,10 @@ import java.util.logging.Logger;
  * of sent; on {@link #stop()} every waiting row is given back. It reads the endpoints of a whole
  * claimed batch in one transaction and hands each row, with its endpoint as read then, to a worker.
  * It waits {@link DeliveryConfig#pollInterval()} between looks unless {@link #wake()} is called or
- * an attempt finishes. Each attempt has a connect and a response timeout; the claim lease is longer
+ * an attempt finishes. A worker sends its request and reads the answer itself (a blocking HTTP/1.1
+ * client, no hand-off to another thread), on a keep-alive connection pooled per origin and reused
+ * while it has been idle at most two seconds; a connection that fails or times out is closed, and
+ * the attempt fails like any other. Each attempt has a connect and a response timeout; the claim lease is longer
  * than both together, and a node that dies leaves its rows to be claimed again when the lease
  * lapses. Several nodes may share one PostgreSQL database: claims use {@code FOR UPDATE SKIP
  * LOCKED}, so no row is worked on by two nodes while its lease holds.
