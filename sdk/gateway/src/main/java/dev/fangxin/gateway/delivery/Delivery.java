@@ -61,10 +61,10 @@ import java.util.logging.Logger;
  * an attempt finishes. A worker sends its request and reads the answer itself (a blocking HTTP/1.1
  * client, no hand-off to another thread), on a keep-alive connection pooled per origin and reused
  * while it has been idle at most two seconds; a connection that fails or times out is closed, and
- * the attempt fails like any other. Each attempt has a connect and a response timeout; the claim lease is longer
- * than both together, and a node that dies leaves its rows to be claimed again when the lease
- * lapses. Several nodes may share one PostgreSQL database: claims use {@code FOR UPDATE SKIP
- * LOCKED}, so no row is worked on by two nodes while its lease holds.
+ * the attempt fails like any other. Each attempt has a connect and a response timeout; the claim
+ * lease is longer than both together, and a node that dies leaves its rows to be claimed again when
+ * the lease lapses. Several nodes may share one PostgreSQL database: claims use {@code FOR UPDATE
+ * SKIP LOCKED}, so no row is worked on by two nodes while its lease holds.
  *
  * <p><b>Recording.</b> A worker that has an answer (or none) hands the attempt to the recorder and
  * takes the next row. The recorder writes every attempt that has finished since its last write in
