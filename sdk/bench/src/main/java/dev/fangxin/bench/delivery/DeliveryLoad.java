@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -83,16 +84,30 @@ public final class DeliveryLoad {
                 "postgres",
                 "",
                 20);
-        run("postgresql", config, a);
+        run("postgresql", config, a, postmaster(pg));
       }
     }
     if (db.equals("h2") || db.equals("both")) {
       Path dir = Files.createTempDirectory("delivery-bench-h2");
-      run("h2", StoreConfig.embeddedDefault(dir), a);
+      run("h2", StoreConfig.embeddedDefault(dir), a, Optional.empty());
     }
   }
 
-  private static void run(String name, StoreConfig storeConfig, Map<String, String> a)
+  /** The postmaster of {@code pg}, from the pid file in its data directory. */
+  private static Optional<ProcessHandle> postmaster(EmbeddedPostgres pg) throws Exception {
+    String dataDir;
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement();
+        ResultSet r = st.executeQuery("SHOW data_directory")) {
+      r.next();
+      dataDir = r.getString(1);
+    }
+    String first = Files.readAllLines(Path.of(dataDir, "postmaster.pid")).get(0).strip();
+    return ProcessHandle.of(Long.parseLong(first));
+  }
+
+  private static void run(
+      String name, StoreConfig storeConfig, Map<String, String> a, Optional<ProcessHandle> db)
       throws Exception {
     int rows = Integer.parseInt(a.get("rows"));
     int merchants = Integer.parseInt(a.get("merchants"));
@@ -146,11 +161,16 @@ public final class DeliveryLoad {
             });
       }
       Delivery delivery = Delivery.builder(store, endpoints, config).clock(clock).build();
+      CpuMeter cpu = new CpuMeter(LoopbackReceiver.THREAD_PREFIX, db);
+      long[] cpu0 = cpu.sample();
+      Map<String, Long> threads0 = cpu.byThread();
       long t0 = System.nanoTime();
       delivery.start();
       delivery.wake();
       awaitDelivered(store, receiver, rows);
       long t1 = System.nanoTime();
+      long[] cpu1 = cpu.sample();
+      Map<String, Long> threads1 = cpu.byThread();
       double seconds = (t1 - t0) / 1e9;
       System.out.printf(
           Locale.ROOT,
@@ -160,6 +180,22 @@ public final class DeliveryLoad {
           seconds,
           rows / seconds,
           config);
+      System.out.printf(
+          Locale.ROOT,
+          "%s throughput %s; load average %.2f%n",
+          name,
+          CpuMeter.perWebhook(cpu0, cpu1, rows),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      System.out.println(name + " " + CpuMeter.breakdown(threads0, threads1, rows));
+      long javaThreads = 0;
+      for (Map.Entry<String, Long> e : threads1.entrySet()) {
+        javaThreads += e.getValue() - threads0.getOrDefault(e.getKey(), 0L);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%s CPU per webhook outside Java threads (JIT compiler, GC, JVM): %.0f us%n",
+          name,
+          ((cpu1[0] - cpu0[0]) - javaThreads) / 1e3 / rows);
 
       // ------------------------------------------------ first-attempt delay: a steady stream
       long[] committed = new long[latencyRows];

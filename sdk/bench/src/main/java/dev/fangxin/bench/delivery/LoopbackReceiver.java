@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * answers 200 (or 401 when the signature does not verify). Thread-safe.
  */
 final class LoopbackReceiver implements AutoCloseable {
+  /** The name prefix of the receiver's event-loop threads. */
+  static final String THREAD_PREFIX = "loopback-receiver";
+
   private final EventLoopGroup group;
   private final Channel channel;
   private final Map<Integer, WebhookVerifier> verifiers = new ConcurrentHashMap<>();
@@ -52,7 +56,9 @@ final class LoopbackReceiver implements AutoCloseable {
 
   private LoopbackReceiver(int capacity, int threads) throws InterruptedException {
     this.firstArrival = new AtomicLongArray(capacity);
-    this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            threads, new DefaultThreadFactory(THREAD_PREFIX), NioIoHandler.newFactory());
     this.channel =
         new ServerBootstrap()
             .group(group)

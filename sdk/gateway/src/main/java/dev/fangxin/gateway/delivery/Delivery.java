@@ -14,11 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,14 +30,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -64,10 +58,13 @@ import java.util.logging.Logger;
  * of sent; on {@link #stop()} every waiting row is given back. It reads the endpoints of a whole
  * claimed batch in one transaction and hands each row, with its endpoint as read then, to a worker.
  * It waits {@link DeliveryConfig#pollInterval()} between looks unless {@link #wake()} is called or
- * an attempt finishes. Each attempt has a connect and a response timeout; the claim lease is longer
- * than both together, and a node that dies leaves its rows to be claimed again when the lease
- * lapses. Several nodes may share one PostgreSQL database: claims use {@code FOR UPDATE SKIP
- * LOCKED}, so no row is worked on by two nodes while its lease holds.
+ * an attempt finishes. A worker sends its request and reads the answer itself (a blocking HTTP/1.1
+ * client, no hand-off to another thread), on a keep-alive connection pooled per origin and reused
+ * while it has been idle at most two seconds; a connection that fails or times out is closed, and
+ * the attempt fails like any other. Each attempt has a connect and a response timeout; the claim
+ * lease is longer than both together, and a node that dies leaves its rows to be claimed again when
+ * the lease lapses. Several nodes may share one PostgreSQL database: claims use {@code FOR UPDATE
+ * SKIP LOCKED}, so no row is worked on by two nodes while its lease holds.
  *
  * <p><b>Recording.</b> A worker that has an answer (or none) hands the attempt to the recorder and
  * takes the next row. The recorder writes every attempt that has finished since its last write in
@@ -116,7 +113,7 @@ public final class Delivery implements AutoCloseable {
   private final DeliveryConfig config;
   private final Clock clock;
   private final DeliveryListener listener;
-  private final HttpClient http;
+  private final WebhookClient http;
   private final Optional<WebhookSigner> regulatorSigner;
 
   private final Object lock = new Object();
@@ -154,11 +151,8 @@ public final class Delivery implements AutoCloseable {
     this.beforeRecording = b.beforeRecording;
     this.regulatorSigner = config.regulatorSigner();
     this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(config.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+        new WebhookClient(
+            config.connectTimeout(), config.responseTimeout(), config.workers(), USER_AGENT);
     MeterRegistry m = b.meters;
     this.merchantDelivered = attempts(m, "merchant", "delivered");
     this.merchantFailed = attempts(m, "merchant", "failed");
@@ -320,13 +314,17 @@ public final class Delivery implements AutoCloseable {
       Duration grace = config.connectTimeout().plus(config.responseTimeout()).plusSeconds(5);
       if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         pool.shutdownNow();
+        http.close(); // a worker blocked on a socket fails at once and records its attempt
+        pool.awaitTermination(5, TimeUnit.SECONDS);
       }
+      http.close();
       recording = false;
       recorder.join(30_000);
       notifier.shutdown();
       notifier.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       pool.shutdownNow();
+      http.close();
       recorder.interrupt();
       notifier.shutdownNow();
       Thread.currentThread().interrupt();
@@ -343,6 +341,7 @@ public final class Delivery implements AutoCloseable {
     dispatcher.interrupt();
     recorder.interrupt();
     pool.shutdownNow();
+    http.close();
     notifier.shutdownNow();
     completions.clear();
     try {
@@ -716,45 +715,28 @@ public final class Delivery implements AutoCloseable {
     String error = null;
     Optional<Duration> retryAfter = Optional.empty();
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(url)
-              .timeout(config.responseTimeout())
-              .header("content-type", "application/json")
-              .header("user-agent", USER_AGENT)
-              .header(WebhookHeaders.ID, headers.id())
-              .header(WebhookHeaders.TIMESTAMP, headers.timestamp())
-              .header(WebhookHeaders.SIGNATURE, headers.signature())
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      CompletableFuture<HttpResponse<Void>> future =
-          http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-      Duration bound = config.connectTimeout().plus(config.responseTimeout()).plusSeconds(1);
-      HttpResponse<Void> response;
-      try {
-        response = future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        throw new HttpTimeoutException("no complete response within " + bound.toMillis() + " ms");
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        if (cause instanceof IOException) {
-          throw (IOException) cause;
-        }
-        throw new IOException(cause.toString(), cause);
-      }
-      status = response.statusCode();
-      retryAfter =
-          Backoff.parseRetryAfter(
-              response.headers().firstValue("retry-after").orElse(null), clock.instant());
-    } catch (HttpTimeoutException e) {
+      WebhookClient.Response response =
+          http.post(
+              url,
+              new String[] {
+                "content-type",
+                "application/json",
+                WebhookHeaders.ID,
+                headers.id(),
+                WebhookHeaders.TIMESTAMP,
+                headers.timestamp(),
+                WebhookHeaders.SIGNATURE,
+                headers.signature()
+              },
+              body);
+      status = response.status();
+      retryAfter = Backoff.parseRetryAfter(response.retryAfter(), clock.instant());
+    } catch (SocketTimeoutException e) {
       error = "timeout: " + describe(e);
     } catch (IOException e) {
       error = "connection failed: " + describe(e);
     } catch (IllegalArgumentException e) {
       error = "request refused by the HTTP client: " + describe(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      error = "interrupted while the gateway was stopping";
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     String target = url.toString();

@@ -9,8 +9,11 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,12 +26,13 @@ import java.util.Set;
  *
  * <p><b>Claiming.</b> {@link #claim} runs one transaction that selects due rows with {@code SELECT
  * ... FOR UPDATE SKIP LOCKED} (the same statement on PostgreSQL and on H2 2.x, which supports the
- * clause), then claims each with a conditional {@code UPDATE ... WHERE id = ? AND} <i>still
- * claimable</i> and keeps only the rows whose update count is 1. The lock makes concurrent workers
- * pass over each other's rows instead of waiting; the re-checked condition makes the claim correct
- * even where a database's locking read returns a row that another transaction claimed and committed
- * in the meantime. A row is claimable when it is neither delivered nor dead, its {@code due_at} has
- * come, and it is unclaimed or its lease has lapsed.
+ * clause), then claims them all with one conditional {@code UPDATE ... WHERE id IN (...) AND}
+ * <i>still claimable</i>; if that updates fewer rows than were selected, it reads back which ones
+ * it claimed and keeps only those. The lock makes concurrent workers pass over each other's rows
+ * instead of waiting; the re-checked condition makes the claim correct even where a database's
+ * locking read returns a row that another transaction claimed and committed in the meantime. A row
+ * is claimable when it is neither delivered nor dead, its {@code due_at} has come, and it is
+ * unclaimed or its lease has lapsed.
  *
  * <p><b>Delivery semantics.</b> At least once: a worker that stalls past its lease may deliver a
  * row that another worker has claimed again. Receivers de-duplicate by {@link
@@ -50,9 +54,6 @@ public final class OutboxQueue {
           + " merchant_id, webhook_id FROM outbox WHERE finished = FALSE AND "
           + CLAIMABLE
           + " ORDER BY finished, due_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
-
-  private static final String CLAIM_ONE =
-      "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND " + CLAIMABLE;
 
   /** The longest lease accepted: a day. */
   public static final Duration MAX_LEASE = Duration.ofDays(1);
@@ -359,21 +360,51 @@ public final class OutboxQueue {
     if (candidates.isEmpty()) {
       return List.of();
     }
-    List<OutboxItem> claimed = new ArrayList<>(candidates.size());
-    try (PreparedStatement update = tx.prepareStatement(CLAIM_ONE)) {
+    // One conditional UPDATE for the whole batch. Where it claims fewer rows than were selected
+    // (a locking read that returned a row claimed and committed meanwhile), read back which.
+    String in = String.join(", ", Collections.nCopies(candidates.size(), "?"));
+    int count;
+    try (PreparedStatement update =
+        tx.prepareStatement(
+            "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
+                + in
+                + ") AND "
+                + CLAIMABLE)) {
+      int i = 1;
+      update.setString(i++, worker);
+      update.setLong(i++, until);
       for (OutboxItem candidate : candidates) {
-        update.setString(1, worker);
-        update.setLong(2, until);
-        update.setLong(3, candidate.id());
-        update.setLong(4, now);
-        update.setLong(5, now);
-        update.addBatch();
+        update.setLong(i++, candidate.id());
       }
-      int[] counts = update.executeBatch();
-      for (int i = 0; i < candidates.size(); i++) {
-        if (counts[i] == 1) {
-          claimed.add(candidates.get(i));
+      update.setLong(i++, now);
+      update.setLong(i, now);
+      count = update.executeUpdate();
+    }
+    if (count == candidates.size()) {
+      return List.copyOf(candidates);
+    }
+    Set<Long> mine = new HashSet<>();
+    try (PreparedStatement check =
+        tx.prepareStatement(
+            "SELECT id FROM outbox WHERE id IN ("
+                + in
+                + ") AND claimed_by = ? AND claimed_until = ?")) {
+      int i = 1;
+      for (OutboxItem candidate : candidates) {
+        check.setLong(i++, candidate.id());
+      }
+      check.setString(i++, worker);
+      check.setLong(i, until);
+      try (ResultSet rows = check.executeQuery()) {
+        while (rows.next()) {
+          mine.add(rows.getLong(1));
         }
+      }
+    }
+    List<OutboxItem> claimed = new ArrayList<>(candidates.size());
+    for (OutboxItem candidate : candidates) {
+      if (mine.contains(candidate.id())) {
+        claimed.add(candidate);
       }
     }
     return List.copyOf(claimed);
@@ -631,68 +662,107 @@ public final class OutboxQueue {
       requireOne(state.containsKey(id) ? 1 : 0, id);
     }
     boolean[] firsts = new boolean[results.size()];
-    try (PreparedStatement insert =
-            tx.prepareStatement(
-                "INSERT INTO delivery_attempts (outbox_id, at, url, status, error, duration_ms)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)");
-        PreparedStatement delivered = tx.prepareStatement(recordUpdate("delivered_at", true));
-        PreparedStatement retry = tx.prepareStatement(recordUpdate("due_at", false));
-        PreparedStatement dead = tx.prepareStatement(recordUpdate("dead_at", true))) {
+    // What each result does to its row, decided in order (a row may appear more than once).
+    String[] column = new String[results.size()];
+    long[] value = new long[results.size()];
+    for (int i = 0; i < results.size(); i++) {
+      Result r = results.get(i);
+      long at = r.attempt.at().getEpochSecond();
+      boolean[] s = state.get(r.id); // {delivered, dead}, as this batch leaves it so far
+      switch (r.kind) {
+        case DELIVERED:
+          firsts[i] = !s[0];
+          value[i] = s[0] ? -1 : at; // -1: keep the first delivery time (see recordUpdate)
+          s[0] = true;
+          column[i] = "delivered_at";
+          break;
+        case DEAD:
+          firsts[i] = !s[0] && !s[1];
+          value[i] = firsts[i] ? at : -1;
+          s[1] = s[1] || !s[0];
+          column[i] = "dead_at";
+          break;
+        default:
+          value[i] = r.dueAt;
+          column[i] = "due_at";
+      }
+    }
+    insertAttempts(tx, results);
+    if (ids.length == results.size()) {
+      // Every row once: one UPDATE per group of rows that are set to the same values (usually
+      // one group, "delivered now with 200") instead of one per row.
+      Map<List<Object>, List<Long>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < results.size(); i++) {
+        Result r = results.get(i);
+        OutboxAttempt a = r.attempt;
+        List<Object> key =
+            Arrays.asList(
+                column[i],
+                a.at().getEpochSecond(),
+                a.status().isPresent() ? a.status().getAsInt() : null,
+                a.error().orElse(null),
+                value[i]);
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r.id);
+      }
+      for (Map.Entry<List<Object>, List<Long>> g : groups.entrySet()) {
+        List<Object> key = g.getKey();
+        List<Long> rows = g.getValue();
+        String col = (String) key.get(0);
+        try (PreparedStatement update =
+            tx.prepareStatement(recordUpdate(col, !col.equals("due_at"), rows.size()))) {
+          update.setLong(1, (Long) key.get(1));
+          if (key.get(2) != null) {
+            update.setInt(2, (Integer) key.get(2));
+          } else {
+            update.setNull(2, Types.INTEGER);
+          }
+          setNullable(update, 3, (String) key.get(3));
+          update.setLong(4, (Long) key.get(4));
+          update.setLong(5, (Long) key.get(4));
+          int p = 6;
+          for (long id : rows) {
+            update.setLong(p++, id);
+          }
+          update.executeUpdate();
+        }
+      }
+      return firsts;
+    }
+    try (PreparedStatement delivered = tx.prepareStatement(recordUpdate("delivered_at", true, 1));
+        PreparedStatement retry = tx.prepareStatement(recordUpdate("due_at", false, 1));
+        PreparedStatement dead = tx.prepareStatement(recordUpdate("dead_at", true, 1))) {
       boolean anyDelivered = false;
       boolean anyRetry = false;
       boolean anyDead = false;
       for (int i = 0; i < results.size(); i++) {
         Result r = results.get(i);
         OutboxAttempt attempt = r.attempt;
-        long at = attempt.at().getEpochSecond();
-        insert.setLong(1, r.id);
-        insert.setLong(2, at);
-        insert.setString(3, attempt.url());
-        if (attempt.status().isPresent()) {
-          insert.setInt(4, attempt.status().getAsInt());
-        } else {
-          insert.setNull(4, Types.INTEGER);
-        }
-        setNullable(insert, 5, attempt.error().orElse(null));
-        insert.setInt(6, (int) Math.min(Integer.MAX_VALUE, attempt.duration().toMillis()));
-        insert.addBatch();
-
-        boolean[] s = state.get(r.id); // {delivered, dead}, as this batch leaves it so far
         PreparedStatement update;
-        long value;
-        switch (r.kind) {
-          case DELIVERED:
-            firsts[i] = !s[0];
-            value = s[0] ? -1 : at; // -1: keep the first delivery time (see recordUpdate)
-            s[0] = true;
+        switch (column[i]) {
+          case "delivered_at":
             update = delivered;
             anyDelivered = true;
             break;
-          case DEAD:
-            firsts[i] = !s[0] && !s[1];
-            value = firsts[i] ? at : -1;
-            s[1] = s[1] || !s[0];
+          case "dead_at":
             update = dead;
             anyDead = true;
             break;
           default:
-            value = r.dueAt;
             update = retry;
             anyRetry = true;
         }
-        update.setLong(1, at);
+        update.setLong(1, attempt.at().getEpochSecond());
         if (attempt.status().isPresent()) {
           update.setInt(2, attempt.status().getAsInt());
         } else {
           update.setNull(2, Types.INTEGER);
         }
         setNullable(update, 3, attempt.error().orElse(null));
-        update.setLong(4, value);
-        update.setLong(5, value);
+        update.setLong(4, value[i]);
+        update.setLong(5, value[i]);
         update.setLong(6, r.id);
         update.addBatch();
       }
-      insert.executeBatch();
       if (anyDelivered) {
         delivered.executeBatch();
       }
@@ -711,14 +781,45 @@ public final class OutboxQueue {
    * same value) is -1, which keeps the column as it is; {@code finishes} when the row is delivered
    * or dead afterwards.
    */
-  private static String recordUpdate(String column, boolean finishes) {
+  /** Writes one attempt row per result, up to 100 rows per INSERT. */
+  private static void insertAttempts(Connection tx, List<Result> results) throws SQLException {
+    for (int from = 0; from < results.size(); from += 100) {
+      int to = Math.min(results.size(), from + 100);
+      try (PreparedStatement insert =
+          tx.prepareStatement(
+              "INSERT INTO delivery_attempts (outbox_id, at, url, status, error, duration_ms)"
+                  + " VALUES "
+                  + String.join(", ", Collections.nCopies(to - from, "(?, ?, ?, ?, ?, ?)")))) {
+        int p = 1;
+        for (int i = from; i < to; i++) {
+          Result r = results.get(i);
+          OutboxAttempt attempt = r.attempt;
+          insert.setLong(p++, r.id);
+          insert.setLong(p++, attempt.at().getEpochSecond());
+          insert.setString(p++, attempt.url());
+          if (attempt.status().isPresent()) {
+            insert.setInt(p++, attempt.status().getAsInt());
+          } else {
+            insert.setNull(p++, Types.INTEGER);
+          }
+          setNullable(insert, p++, attempt.error().orElse(null));
+          insert.setInt(p++, (int) Math.min(Integer.MAX_VALUE, attempt.duration().toMillis()));
+        }
+        insert.executeUpdate();
+      }
+    }
+  }
+
+  private static String recordUpdate(String column, boolean finishes, int rows) {
     return "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_status = ?,"
         + " last_error = ?, claimed_by = NULL, claimed_until = NULL, "
         + (finishes ? "finished = TRUE, " : "")
         + column
         + " = CASE WHEN ? = -1 THEN "
         + column
-        + " ELSE ? END WHERE id = ?";
+        + " ELSE ? END WHERE id IN ("
+        + String.join(", ", Collections.nCopies(rows, "?"))
+        + ")";
   }
 
   /**

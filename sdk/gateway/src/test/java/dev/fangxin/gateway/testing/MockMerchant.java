@@ -576,14 +576,14 @@ public final class MockMerchant implements AutoCloseable {
       }
       switch (reply.kind) {
         case RESET:
+          done(index, 0, null, false); // recorded before the client can see the answer
           ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
           ctx.channel().close();
-          done(index, 0, null, false);
           break;
         case STATUS:
+          done(index, reply.status, null, false);
           respond(
               ctx, keepAlive, reply.status, reply.retryAfter, "{\"status\":" + reply.status + "}");
-          done(index, reply.status, null, false);
           break;
         case STALL:
           ctx.executor()
@@ -625,8 +625,8 @@ public final class MockMerchant implements AutoCloseable {
         }
       }
       if (error != null) {
-        respond(ctx, keepAlive, 401, null, "{\"error\":\"" + error + "\"}");
         done(index, 401, error, false);
+        respond(ctx, keepAlive, 401, null, "{\"error\":\"" + error + "\"}");
         return;
       }
       boolean duplicate;
@@ -636,8 +636,8 @@ public final class MockMerchant implements AutoCloseable {
           duplicates++;
         }
       }
-      respond(ctx, keepAlive, 200, null, duplicate ? "{\"duplicate\":true}" : "{}");
       done(index, 200, null, duplicate);
+      respond(ctx, keepAlive, 200, null, duplicate ? "{\"duplicate\":true}" : "{}");
     }
 
     private void done(int index, int status, String error, boolean duplicate) {
