@@ -49,10 +49,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Usage, standalone (starts embedded PostgreSQL in {@code DIR}, generates and ingests {@code N}
  * records with {@link ClearingIngest}, measures, deletes everything): {@code java -Xmx256m -cp
  * benchmarks.jar dev.fangxin.bench.clearing.ClearingLookupLoad [DIR] [N]} (default: a temporary
- * directory, 10000000). Against a database that already holds the records (migrated by the
- * gateway): {@code ClearingLookupLoad jdbc:postgresql://HOST:PORT/DB [USER]}, which only reads.
- * {@link ClearingIngestLoad} calls {@link #measure} on the database of its last run when started
- * with {@code -Dfangxin.bench.lookup=true}, so one run covers both targets.
+ * directory, 10000000); with {@code -Dfangxin.bench.go=FILE} it fills, then waits for FILE to exist
+ * before it measures. Against a database that already holds the records (migrated by the gateway):
+ * {@code ClearingLookupLoad jdbc:postgresql://HOST:PORT/DB [USER]}, which only reads. {@link
+ * ClearingIngestLoad} calls {@link #measure} on the database of its last run when started with
+ * {@code -Dfangxin.bench.lookup=true}, so one run covers both targets.
  */
 public final class ClearingLookupLoad {
   private static final InstitutionCode ACQUIRER = InstitutionCode.of("48020000");
@@ -97,10 +98,26 @@ public final class ClearingLookupLoad {
         System.out.printf(
             Locale.ROOT, "ingested %,d records in %.1f s%n", n, (System.nanoTime() - t) / 1e9);
         Files.delete(file);
+        awaitGo();
         measure(store, 4);
       } finally {
         Files.deleteIfExists(file);
       }
+    }
+  }
+
+  /**
+   * With {@code -Dfangxin.bench.go=FILE}, waits until FILE exists before measuring, so that a long
+   * fill can run while the machine is busy and the measurement once it is idle.
+   */
+  private static void awaitGo() throws InterruptedException {
+    String go = System.getProperty("fangxin.bench.go");
+    if (go == null) {
+      return;
+    }
+    System.out.println("filled; waiting for " + go + " to exist before measuring");
+    while (!Files.exists(Path.of(go))) {
+      Thread.sleep(1_000);
     }
   }
 
