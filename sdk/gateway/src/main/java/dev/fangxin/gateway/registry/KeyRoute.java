@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * What the registry says about one terminal key at one instant, read with one query ({@link
  * Registry#route}): the key as registered (with its revocation time, read fresh from the store),
- * the payment tool it signs for, and the merchant that tool was bound to at that instant. Immutable.
+ * the payment tool it signs for, and the merchant that tool was bound to at that instant.
+ * Immutable.
  */
 public final class KeyRoute {
   private final RegisteredKey key;

@@ -254,7 +254,9 @@ public final class Registry {
       String type, String acquirer, String merchantNumber, String terminalId, String codeId) {
     if (PaymentTool.Kind.CARD_TERMINAL.column().equals(type)) {
       return PaymentTool.cardTerminal(
-          InstitutionCode.of(acquirer), MerchantNumber.of(merchantNumber), TerminalId.of(terminalId));
+          InstitutionCode.of(acquirer),
+          MerchantNumber.of(merchantNumber),
+          TerminalId.of(terminalId));
     }
     return PaymentTool.collectionCode(codeId);
   }
