@@ -234,6 +234,8 @@ public final class IntakeLoad {
               .setServerConfig("fsync", "on")
               .setServerConfig("synchronous_commit", "on")
               .setServerConfig("full_page_writes", "on")
+              // Statement counts per complaint (see Cost below).
+              .setServerConfig("shared_preload_libraries", "pg_stat_statements")
               .start();
       try (Connection c = pg.getPostgresDatabase().getConnection();
           Statement s = c.createStatement()) {
@@ -245,6 +247,10 @@ public final class IntakeLoad {
             show(s, "synchronous_commit"),
             show(s, "wal_sync_method"),
             dir.resolve("pgdata"));
+      }
+      try (Connection c = pg.getDatabase("postgres", "intake").getConnection();
+          Statement s = c.createStatement()) {
+        s.execute("CREATE EXTENSION pg_stat_statements");
       }
       flags.put("store.url", "jdbc:postgresql://localhost:" + pg.getPort() + "/intake");
       flags.put("store.user", "postgres");
@@ -280,19 +286,29 @@ public final class IntakeLoad {
       // (it is shared) hits both sides alike; the totals over all rounds are compared.
       List<HttpLoad.Result> bares = new ArrayList<>();
       List<HttpLoad.Result> intakes = new ArrayList<>();
+      Cost cost = Cost.zero();
       for (int r = 0; r < rounds; r++) {
         HttpLoad.Result b =
             HttpLoad.run("127.0.0.1", bare.port(), connections, measure, 0, 0, cyclic);
         System.out.printf("round %d bare verify, closed loop: %s%n", r + 1, b);
+        long cases0 = count(gw, "SELECT COUNT(*) FROM cases");
+        Cost before = Cost.now(gw, pg, dir);
         HttpLoad.Result i =
             HttpLoad.run(
                 "127.0.0.1", port, connections, measure, 0, bodies.length - next.get(), fresh);
+        waitForOutbox(gw, drain, hooks != null);
+        Cost spent = Cost.now(gw, pg, dir).minus(before);
+        long filed = count(gw, "SELECT COUNT(*) FROM cases") - cases0;
+        cost = cost.plus(spent.withCases(filed));
         System.out.printf(
-            "round %d intake, closed loop: %s (ratio %.2f)%n",
-            r + 1, i, i.throughput() / b.throughput());
+            "round %d intake, closed loop: %s (ratio %.2f); per complaint, delivery included: %s%n",
+            r + 1, i, i.throughput() / b.throughput(), spent.withCases(filed).perCase());
         bares.add(b);
         intakes.add(i);
-        waitForOutbox(gw, drain, hooks != null);
+      }
+      System.out.printf("intake rounds, per complaint, delivery included: %s%n", cost.perCase());
+      if (pg != null) {
+        Cost.printStatements(gw, cost.cases);
       }
       Total bareResult = Total.of(bares);
       Total intake = Total.of(intakes);
@@ -482,6 +498,137 @@ public final class IntakeLoad {
     public void close() {
       server.stop(0);
       executor.shutdownNow();
+    }
+  }
+
+  /**
+   * CPU and store work over a phase: this JVM's CPU time (gateway, load generator and delivery
+   * receiver), PostgreSQL's CPU time (the postmaster and its backends, from /proc), statements
+   * executed (pg_stat_statements) and transactions committed (pg_stat_database).
+   */
+  static final class Cost {
+    final long jvmCpuNanos;
+    final long pgCpuTicks;
+    final long statements;
+    final long commits;
+    final long cases;
+
+    Cost(long jvmCpuNanos, long pgCpuTicks, long statements, long commits, long cases) {
+      this.jvmCpuNanos = jvmCpuNanos;
+      this.pgCpuTicks = pgCpuTicks;
+      this.statements = statements;
+      this.commits = commits;
+      this.cases = cases;
+    }
+
+    static Cost zero() {
+      return new Cost(0, 0, 0, 0, 0);
+    }
+
+    static Cost now(Gateway gw, EmbeddedPostgres pg, Path dir) throws Exception {
+      long jvm =
+          ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+              .getProcessCpuTime();
+      if (pg == null) {
+        return new Cost(jvm, 0, 0, 0, 0);
+      }
+      long statements;
+      long commits;
+      try (Connection c = gw.store().connection();
+          Statement s = c.createStatement()) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT COALESCE(SUM(calls), 0) FROM pg_stat_statements"
+                    + " WHERE query NOT LIKE '%pg_stat%'")) {
+          rs.next();
+          statements = rs.getLong(1);
+        }
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+          rs.next();
+          commits = rs.getLong(1);
+        }
+      }
+      return new Cost(jvm, pgTicks(dir.resolve("pgdata")), statements, commits, 0);
+    }
+
+    /** utime + stime (+ reaped children's) of the postmaster and its live children, in ticks. */
+    private static long pgTicks(Path pgdata) throws IOException {
+      long postmaster = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0));
+      long ticks = 0;
+      try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+        for (Path p : (Iterable<Path>) procs::iterator) {
+          String name = p.getFileName().toString();
+          if (!name.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          String stat;
+          try {
+            stat = Files.readString(p.resolve("stat"));
+          } catch (IOException gone) {
+            continue;
+          }
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long pid = Long.parseLong(name);
+          long ppid = Long.parseLong(f[1]);
+          if (pid == postmaster || ppid == postmaster) {
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            if (pid == postmaster) {
+              ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            }
+          }
+        }
+      }
+      return ticks;
+    }
+
+    Cost minus(Cost o) {
+      return new Cost(
+          jvmCpuNanos - o.jvmCpuNanos,
+          pgCpuTicks - o.pgCpuTicks,
+          statements - o.statements,
+          commits - o.commits,
+          cases - o.cases);
+    }
+
+    Cost plus(Cost o) {
+      return new Cost(
+          jvmCpuNanos + o.jvmCpuNanos,
+          pgCpuTicks + o.pgCpuTicks,
+          statements + o.statements,
+          commits + o.commits,
+          cases + o.cases);
+    }
+
+    Cost withCases(long n) {
+      return new Cost(jvmCpuNanos, pgCpuTicks, statements, commits, n);
+    }
+
+    String perCase() {
+      double n = Math.max(1, cases);
+      return String.format(
+          "%d cases, JVM CPU %.2f ms, PostgreSQL CPU %.2f ms, %.2f statements, %.2f commits",
+          cases, jvmCpuNanos / 1e6 / n, pgCpuTicks * 10.0 / n, statements / n, commits / n);
+    }
+
+    static void printStatements(Gateway gw, long cases) throws SQLException {
+      System.out.println("statements per complaint over the whole run (pg_stat_statements):");
+      try (Connection c = gw.store().connection();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements"
+                      + " WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 20")) {
+        long total = count(gw, "SELECT COUNT(*) FROM cases");
+        while (rs.next()) {
+          String q = rs.getString(2);
+          System.out.printf(
+              "  %6.2f  %s%n",
+              rs.getLong(1) / (double) Math.max(1, total),
+              q.length() > 150 ? q.substring(0, 150) : q);
+        }
+      }
     }
   }
 }

@@ -375,55 +375,78 @@ public final class ComplaintIntake {
     String key = effectiveKey(request, header);
     String keyHash = keyHash(key);
     byte[] fingerprint = request.fingerprint();
-
-    // One read transaction for everything checked before the write: an earlier filing with this
-    // key, the receipt's key, tool, binding and merchant, and an open case for the receipt. The
-    // checks keep their order; the write below re-checks all of it through the unique keys.
     CaseStore store = cases.caseStore();
-    Look look =
+
+    if (request.traced().isEmpty() && request.coded().isEmpty()) {
+      // A receipt token: verified first (one registry query and one clearing query on a connection
+      // given back before the signature is checked), then written straight away. An earlier filing
+      // with this key and an open case for this receipt are not looked for beforehand: the write's
+      // unique keys find them (a conflict is then answered by the loop below, as before), so the
+      // common case, a new complaint, costs no read for them.
+      ReceiptSummary receipt;
+      try {
+        receipt = verifier.verifyUncounted(request.receiptToken());
+      } catch (IntakeException e) {
+        // An earlier filing with this key is answered as it always was (replay, or key reused),
+        // whatever the token would be judged now; only a first filing is refused for its token.
+        Optional<Filing> earlier = earlierFiling(keyHash, key, fingerprint);
+        if (earlier.isPresent()) {
+          return earlier.get();
+        }
+        throw verifier.countFailure(e);
+      }
+      return write(store, request, receipt, key, keyHash, fingerprint, false);
+    }
+
+    // A trace or a merchant code: an earlier filing with this key is looked for first (routing a
+    // trace may call the acquirer's pull hook, which a replay must not), then the payment is
+    // resolved outside any transaction.
+    Optional<StoredCase> earlierCase =
         store
             .store()
             .inTransaction(
                 tx -> {
                   Optional<String> earlierId = store.caseIdForIdempotencyKey(tx, keyHash);
-                  Optional<StoredCase> earlierCase =
-                      earlierId.isPresent()
-                          ? store.find(tx, earlierId.get(), false)
-                          : Optional.empty();
-                  if (earlierCase.isPresent()) {
-                    return new Look(earlierCase, null, null);
-                  }
-                  if (request.traced().isPresent() || request.coded().isPresent()) {
-                    return new Look(Optional.empty(), null, Optional.empty());
-                  }
-                  ReceiptSummary r = verifier.verify(tx, request.receiptToken());
-                  return new Look(
-                      Optional.empty(),
-                      r,
-                      store.openCaseFor(tx, r.receiptKey(), r.receiptSequence()));
+                  return earlierId.isPresent()
+                      ? store.find(tx, earlierId.get(), false)
+                      : Optional.<StoredCase>empty();
                 });
-    if (look.earlier.isPresent()) {
-      return earlier(look.earlier.get(), key, fingerprint);
+    if (earlierCase.isPresent()) {
+      return earlier(earlierCase.get(), key, fingerprint);
     }
+    ReceiptSummary receipt = summarize(request, caller);
+    return write(store, request, receipt, key, keyHash, fingerprint, true);
+  }
+
+  /**
+   * Opens the case for {@code receipt}, looking for an open case first if {@code lookFirst} (and on
+   * every retry); a conflict with an earlier filing of this key answers as that filing, with an
+   * open case for the receipt as {@code intake.case_already_open}.
+   */
+  private Filing write(
+      CaseStore store,
+      ComplaintRequest request,
+      ReceiptSummary receipt,
+      String key,
+      String keyHash,
+      byte[] fingerprint,
+      boolean lookFirst) {
     Optional<Filing> earlier;
-    // A token is verified inside the read transaction above; a trace is routed here (it may call
-    // the acquirer's pull hook, which must not hold a database transaction open).
-    ReceiptSummary receipt = look.receipt != null ? look.receipt : summarize(request, caller);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Optional<String> open =
-          attempt == 0 && look.receipt != null
-              ? look.openCase
-              : store
-                  .store()
-                  .inTransaction(
-                      tx -> store.openCaseFor(tx, receipt.receiptKey(), receipt.receiptSequence()));
-      if (open.isPresent()) {
-        // A concurrent filing with our key may have committed since we looked: a replay then.
-        earlier = earlierFiling(keyHash, key, fingerprint);
-        if (earlier.isPresent()) {
-          return earlier.get();
+      if (lookFirst || attempt > 0) {
+        Optional<String> open =
+            store
+                .store()
+                .inTransaction(
+                    tx -> store.openCaseFor(tx, receipt.receiptKey(), receipt.receiptSequence()));
+        if (open.isPresent()) {
+          // A filing with our key may have committed since we looked: a replay then.
+          earlier = earlierFiling(keyHash, key, fingerprint);
+          if (earlier.isPresent()) {
+            return earlier.get();
+          }
+          throw alreadyOpen(open.get());
         }
-        throw alreadyOpen(open.get());
       }
       byte[] salt = new byte[32];
       random.nextBytes(salt);
@@ -491,19 +514,6 @@ public final class ComplaintIntake {
               + " complaint.");
     }
     return new Filing(false, c, body(c, accessSecret(c.accessSalt(), key)));
-  }
-
-  /** What the read transaction found: an earlier filing, or the verified receipt and its case. */
-  private static final class Look {
-    final Optional<StoredCase> earlier;
-    final ReceiptSummary receipt;
-    final Optional<String> openCase;
-
-    Look(Optional<StoredCase> earlier, ReceiptSummary receipt, Optional<String> openCase) {
-      this.earlier = earlier;
-      this.receipt = receipt;
-      this.openCase = openCase;
-    }
   }
 
   private static String effectiveKey(ComplaintRequest request, Optional<String> header) {

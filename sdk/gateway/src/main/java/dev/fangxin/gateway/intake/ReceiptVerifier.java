@@ -8,6 +8,7 @@ import dev.fangxin.gateway.cases.ReceiptSummary;
 import dev.fangxin.gateway.clearing.ClearingIdentity;
 import dev.fangxin.gateway.clearing.ClearingRecord;
 import dev.fangxin.gateway.clearing.ClearingRecords;
+import dev.fangxin.gateway.registry.KeyRoute;
 import dev.fangxin.gateway.registry.Merchant;
 import dev.fangxin.gateway.registry.RegisteredKey;
 import dev.fangxin.gateway.registry.Registry;
@@ -29,7 +30,8 @@ import java.util.Optional;
  * intake.token_malformed} (with the core {@code token_reason}), {@code intake.unknown_key}, {@code
  * intake.bad_signature}, {@code intake.token_revoked}, {@code intake.unknown_tool}, {@code
  * intake.no_merchant}. Each failure increments {@value #FAILURES_METER} tagged with {@code reason}
- * (the code). Reads the registry only, all in one transaction; thread-safe.
+ * (the code). Reads the registry with one query (and the clearing records with one more); the
+ * signature is verified on the caller's thread after the reads. Thread-safe.
  */
 public final class ReceiptVerifier {
   /** Meter: verification failures, tagged {@code reason}. */
@@ -73,44 +75,89 @@ public final class ReceiptVerifier {
   /**
    * Verifies {@code tokenText} (the part of a dispute link after {@code /D/}, any letter case).
    *
+   * <p>Store work: one query for the key, its tool, the binding valid at the receipt's time and its
+   * merchant ({@link Registry#route}), plus, with clearing records, one query for the payment's
+   * record; both on one auto-commit connection, which is given back before the signature is
+   * verified, so the SM2 verification (on the caller's thread) holds no store connection. The
+   * revocation time is read from the store on every call.
+   *
    * @throws IntakeException as described in the class comment
    */
   public ReceiptSummary verify(String tokenText) {
-    Objects.requireNonNull(tokenText, "tokenText == null");
-    DisputeToken token = decode(tokenText);
-    return registry.store().inTransaction(tx -> verifyDecoded(tx, token));
+    try {
+      return verifyUncounted(tokenText);
+    } catch (IntakeException e) {
+      throw counted(e);
+    }
   }
 
   /**
-   * {@link #verify(String)} reading the registry inside the caller's transaction {@code tx} (one
-   * round of reads instead of one transaction per look-up). Does not commit.
+   * {@link #verify(String)} without counting a failure in {@value #FAILURES_METER}: the caller
+   * counts it with {@link #countFailure} if the failure is its answer.
+   */
+  ReceiptSummary verifyUncounted(String tokenText) {
+    Objects.requireNonNull(tokenText, "tokenText == null");
+    DisputeToken token = decode(tokenText);
+    Read read = registry.store().autoCommit(tx -> read(tx, token));
+    return check(token, read);
+  }
+
+  /** Counts {@code e} in {@value #FAILURES_METER}, as {@link #verify(String)} would have. */
+  IntakeException countFailure(IntakeException e) {
+    return counted(e);
+  }
+
+  /**
+   * {@link #verify(String)} reading the registry inside the caller's transaction {@code tx}. Does
+   * not commit.
    *
    * @throws IntakeException as described in the class comment
    */
   public ReceiptSummary verify(Connection tx, String tokenText) throws SQLException {
     Objects.requireNonNull(tx, "tx == null");
     Objects.requireNonNull(tokenText, "tokenText == null");
-    return verifyDecoded(tx, decode(tokenText));
+    try {
+      DisputeToken token = decode(tokenText);
+      return check(token, read(tx, token));
+    } catch (IntakeException e) {
+      throw counted(e);
+    }
+  }
+
+  /** What the store says about a token's key: its route and the clearing records found. */
+  private static final class Read {
+    final Optional<KeyRoute> route;
+    final List<ClearingRecord> found;
+
+    Read(Optional<KeyRoute> route, List<ClearingRecord> found) {
+      this.route = route;
+      this.found = found;
+    }
+  }
+
+  private Read read(Connection tx, DisputeToken token) throws SQLException {
+    DisputeClaim claim = token.claim();
+    Optional<KeyRoute> route = registry.route(tx, claim.keyId(), claim.issuedAt());
+    if (clearing == null || route.isEmpty() || route.get().merchant().isEmpty()) {
+      return new Read(route, List.of());
+    }
+    Optional<ClearingIdentity> identity = route.get().tool().flatMap(ClearingIdentity::of);
+    if (identity.isEmpty()) {
+      return new Read(route, List.of());
+    }
+    return new Read(
+        route, clearing.findPayments(tx, identity.get(), claim.amount(), claim.issuedAt(), 2));
   }
 
   private DisputeToken decode(String tokenText) {
     try {
       return DisputeLink.decodeToken(tokenText);
     } catch (TokenException e) {
-      throw counted(
-          IntakeException.token(
-              IntakeException.Reason.TOKEN_MALFORMED,
-              "The dispute token is not well-formed: " + e.getMessage() + ".",
-              e.reason(),
-              e));
-    }
-  }
-
-  private ReceiptSummary verifyDecoded(Connection tx, DisputeToken token) throws SQLException {
-    try {
-      return verifyOrThrow(tx, token);
-    } catch (IntakeException e) {
-      throw counted(e);
+      throw IntakeException.token(
+          IntakeException.Reason.TOKEN_MALFORMED,
+          "The dispute token is not well-formed: " + e.getMessage() + ".",
+          e.reason(),
+          e);
     }
   }
 
@@ -119,18 +166,17 @@ public final class ReceiptVerifier {
     return e;
   }
 
-  private ReceiptSummary verifyOrThrow(Connection tx, DisputeToken token) throws SQLException {
+  private ReceiptSummary check(DisputeToken token, Read read) {
     DisputeClaim claim = token.claim();
-    RegisteredKey key =
-        registry
-            .key(tx, claim.keyId())
-            .orElseThrow(
-                () ->
-                    IntakeException.of(
-                        IntakeException.Reason.UNKNOWN_KEY,
-                        "No terminal key "
-                            + claim.keyId().toHex()
-                            + " is registered; the receipt cannot be verified."));
+    KeyRoute route =
+        read.route.orElseThrow(
+            () ->
+                IntakeException.of(
+                    IntakeException.Reason.UNKNOWN_KEY,
+                    "No terminal key "
+                        + claim.keyId().toHex()
+                        + " is registered; the receipt cannot be verified."));
+    RegisteredKey key = route.key();
     try {
       token.verify(key.publicKey());
     } catch (TokenException e) {
@@ -153,10 +199,7 @@ public final class ReceiptVerifier {
               + claim.issuedAt()
               + ") are refused.");
     }
-    // One query for the binding valid at the receipt's time and its merchant; the tool is looked
-    // up only to tell an unknown tool from an unbound one (a binding's tool always exists).
-    Optional<Merchant> merchant = registry.merchantBoundAt(tx, key.toolId(), claim.issuedAt());
-    if (merchant.isEmpty() && registry.tool(tx, key.toolId()).isEmpty()) {
+    if (route.tool().isEmpty()) {
       throw IntakeException.of(
           IntakeException.Reason.UNKNOWN_TOOL,
           "Key "
@@ -166,7 +209,7 @@ public final class ReceiptVerifier {
               + ", which is"
               + " not registered.");
     }
-    if (merchant.isEmpty()) {
+    if (route.merchant().isEmpty()) {
       throw IntakeException.of(
           IntakeException.Reason.NO_MERCHANT,
           "Payment tool "
@@ -175,7 +218,7 @@ public final class ReceiptVerifier {
               + claim.issuedAt()
               + ", when the receipt was signed.");
     }
-    Merchant m = merchant.get();
+    Merchant m = route.merchant().get();
     ReceiptSummary summary =
         ReceiptSummary.of(
             claim.keyId(),
@@ -187,16 +230,7 @@ public final class ReceiptVerifier {
             m.id(),
             m.name(),
             m.timeZone());
-    if (clearing == null) {
-      return summary;
-    }
-    Optional<ClearingIdentity> identity =
-        registry.tool(tx, key.toolId()).flatMap(ClearingIdentity::of);
-    if (identity.isEmpty()) {
-      return summary;
-    }
-    List<ClearingRecord> found =
-        clearing.findPayments(tx, identity.get(), claim.amount(), claim.issuedAt(), 2);
+    List<ClearingRecord> found = read.found;
     return found.size() == 1
         ? summary
             .withTrace(found.get(0).trace().value())

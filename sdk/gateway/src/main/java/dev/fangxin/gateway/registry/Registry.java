@@ -44,8 +44,13 @@ import java.util.Optional;
 public final class Registry {
   private static final String UNIQUE_VIOLATION = "23505";
 
+  /** At most this many parsed public keys are kept in memory; beyond it the memory is cleared. */
+  private static final int PARSED_KEYS_MAX = 100_000;
+
   private final Store store;
   private final Clock clock;
+  private final java.util.concurrent.ConcurrentHashMap<KeyId, TerminalPublicKey> parsedKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Registry(Store store, Clock clock) {
     this.store = store;
@@ -234,16 +239,26 @@ public final class Registry {
         if (!row.next()) {
           return Optional.empty();
         }
-        if (PaymentTool.Kind.CARD_TERMINAL.column().equals(row.getString(1))) {
-          return Optional.of(
-              PaymentTool.cardTerminal(
-                  InstitutionCode.of(row.getString(2)),
-                  MerchantNumber.of(row.getString(3)),
-                  TerminalId.of(row.getString(4))));
-        }
-        return Optional.of(PaymentTool.collectionCode(row.getString(5)));
+        return Optional.of(
+            readTool(
+                row.getString(1),
+                row.getString(2),
+                row.getString(3),
+                row.getString(4),
+                row.getString(5)));
       }
     }
+  }
+
+  private static PaymentTool readTool(
+      String type, String acquirer, String merchantNumber, String terminalId, String codeId) {
+    if (PaymentTool.Kind.CARD_TERMINAL.column().equals(type)) {
+      return PaymentTool.cardTerminal(
+          InstitutionCode.of(acquirer),
+          MerchantNumber.of(merchantNumber),
+          TerminalId.of(terminalId));
+    }
+    return PaymentTool.collectionCode(codeId);
   }
 
   // ---------------------------------------------------------------- bindings
@@ -829,6 +844,79 @@ public final class Registry {
     return findKey(tx, keyId);
   }
 
+  /**
+   * The key {@code keyId} with its payment tool and the merchant that tool was bound to at {@code
+   * t}, read with <b>one</b> query inside the caller's transaction (or auto-commit connection)
+   * {@code tx}: the same answers as {@link #key(Connection, KeyId)}, {@link #tool(Connection,
+   * String)} and {@link #merchantBoundAt(Connection, String, Instant)}, in one round trip. The
+   * revocation time is always read from the store, never cached, so a revocation committed on any
+   * node is seen by the next call. Only the parsed public key is kept in memory, by key ID and
+   * compared byte for byte with the stored key (a key ID's key never changes; parsing it costs an
+   * elliptic-curve point decode). Empty if no key has that ID. Does not commit.
+   */
+  public Optional<KeyRoute> route(Connection tx, KeyId keyId, Instant t) throws SQLException {
+    Objects.requireNonNull(tx, "tx == null");
+    Objects.requireNonNull(keyId, "keyId == null");
+    Objects.requireNonNull(t, "t == null");
+    long at = t.getEpochSecond();
+    try (PreparedStatement select =
+        tx.prepareStatement(
+            "SELECT k.algorithm, k.public_key, k.tool_id, k.registered_at, k.revoked_at,"
+                + " p.id, p.type, p.acquirer_institution, p.merchant_number, p.terminal_id,"
+                + " p.collection_code_id, m.id, m.name, m.locale, m.time_zone, m.created_at"
+                + " FROM terminal_keys k"
+                + " LEFT JOIN payment_tools p ON p.id = k.tool_id"
+                + " LEFT JOIN tool_bindings b ON b.tool_id = k.tool_id AND b.valid_from <= ?"
+                + " AND (b.valid_to IS NULL OR b.valid_to > ?)"
+                + " LEFT JOIN merchants m ON m.id = b.merchant_id"
+                + " WHERE k.key_id = ? ORDER BY b.valid_from DESC LIMIT 1")) {
+      select.setLong(1, at);
+      select.setLong(2, at);
+      select.setBytes(3, keyId.toBytes());
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        RegisteredKey key = readKey(row, parsedKey(keyId, row.getBytes(2)));
+        Optional<PaymentTool> tool =
+            row.getString(6) == null
+                ? Optional.empty()
+                : Optional.of(
+                    readTool(
+                        row.getString(7),
+                        row.getString(8),
+                        row.getString(9),
+                        row.getString(10),
+                        row.getString(11)));
+        Optional<Merchant> merchant =
+            row.getString(12) == null
+                ? Optional.empty()
+                : Optional.of(
+                    Merchant.of(
+                        row.getString(12),
+                        row.getString(13),
+                        Locale.forLanguageTag(row.getString(14)),
+                        ZoneId.of(row.getString(15)),
+                        Instant.ofEpochSecond(row.getLong(16))));
+        return Optional.of(KeyRoute.of(key, tool, merchant));
+      }
+    }
+  }
+
+  /** The parsed public key stored as {@code spki} under {@code keyId}, from memory if seen. */
+  private TerminalPublicKey parsedKey(KeyId keyId, byte[] spki) {
+    TerminalPublicKey known = parsedKeys.get(keyId);
+    if (known != null && Arrays.equals(known.spki(), spki)) {
+      return known;
+    }
+    TerminalPublicKey parsed = TerminalPublicKey.fromSpki(spki);
+    if (parsedKeys.size() >= PARSED_KEYS_MAX) {
+      parsedKeys.clear();
+    }
+    parsedKeys.put(keyId, parsed);
+    return parsed;
+  }
+
   /** Every key registered for {@code toolId}, in registration order. */
   public List<RegisteredKey> keys(String toolId) {
     Objects.requireNonNull(toolId, "toolId == null");
@@ -872,7 +960,10 @@ public final class Registry {
   }
 
   private static RegisteredKey readKey(ResultSet row) throws SQLException {
-    TerminalPublicKey key = TerminalPublicKey.fromSpki(row.getBytes(2));
+    return readKey(row, TerminalPublicKey.fromSpki(row.getBytes(2)));
+  }
+
+  private static RegisteredKey readKey(ResultSet row, TerminalPublicKey key) throws SQLException {
     SignatureAlgorithm stored = SignatureAlgorithm.parse(row.getString(1));
     if (stored != key.algorithm()) {
       throw new SQLException(

@@ -185,6 +185,21 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} on a borrowed connection in auto-commit mode on the calling thread: each
+   * statement is its own transaction, and no {@code COMMIT} round trip follows. For reads that need
+   * no common snapshot. A {@link SQLException} is rethrown as a {@link StoreException} with reason
+   * {@link StoreException.Reason#SQL_FAILED}; runtime exceptions are rethrown as they are.
+   */
+  public <T> T autoCommit(TransactionWork<T> work) {
+    Objects.requireNonNull(work, "work == null");
+    try (Connection c = connection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw sqlFailed("A read on the store failed", e);
+    }
+  }
+
   /** Closes the pool. Idempotent. */
   @Override
   public void close() {
