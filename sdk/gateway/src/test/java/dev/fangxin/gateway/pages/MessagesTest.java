@@ -34,6 +34,23 @@ class MessagesTest {
         .isNotEqualTo(messages.get(Lang.ZH_HK, "receipt_heading"));
   }
 
+  /**
+   * Hong Kong readers get traditional characters throughout: no text of the zh-HK bundle uses a
+   * common simplified-only form (户 for 戶, 这 for 這, …).
+   */
+  @Test
+  void traditionalChineseUsesNoSimplifiedOnlyCharacters() {
+    String simplifiedOnly = "户这们为时说请还过发确认证单号码务费额应处复关联系电话选择题买卖钱实现开问间门";
+    for (String k : messages.keys(Lang.ZH_HK)) {
+      String text = messages.get(Lang.ZH_HK, k);
+      for (char c : text.toCharArray()) {
+        assertThat(simplifiedOnly.indexOf(c))
+            .as("zh-HK %s uses the simplified %s: %s", k, c, text)
+            .isNegative();
+      }
+    }
+  }
+
   @Test
   void placeholdersAgreeAcrossLanguages() {
     Pattern p = Pattern.compile("\\{(\\d)\\}");
