@@ -119,11 +119,15 @@ final class QuickstartCommand implements Callable<Integer> {
   int waitSeconds;
 
   /**
-   * Flyway's migration log goes through java.util.logging when no SLF4J binding is present; the
-   * story is the quickstart's output, so only its warnings show. Held here so the setting sticks.
+   * Flyway's migrations and HikariCP's pool log through java.util.logging (SLF4J is bound to it);
+   * the story is the quickstart's output, so only their warnings show. Held here so the settings
+   * stick.
    */
   private static final java.util.logging.Logger FLYWAY_LOG =
       java.util.logging.Logger.getLogger("org.flywaydb");
+
+  private static final java.util.logging.Logger POOL_LOG =
+      java.util.logging.Logger.getLogger("com.zaxxer.hikari");
 
   private final List<String> story = new ArrayList<>();
   private PrintWriter o;
@@ -175,6 +179,7 @@ final class QuickstartCommand implements Callable<Integer> {
     }
     Files.createDirectories(out);
     FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+    POOL_LOG.setLevel(java.util.logging.Level.WARNING);
     say("Fangxin quickstart: the whole story on this machine, writing into " + out + ".");
     long started = System.nanoTime();
     boolean ok = false;
