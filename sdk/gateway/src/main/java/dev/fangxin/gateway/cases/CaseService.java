@@ -481,7 +481,7 @@ public final class CaseService {
     if (limit < 1 || limit > 200) {
       throw new IllegalArgumentException("limit must be 1 to 200, got " + limit + ".");
     }
-    return store.inTransaction(tx -> cases.list(tx, merchantId, state, limit));
+    return store.inSnapshot(tx -> cases.list(tx, merchantId, state, limit));
   }
 
   // ------------------------------------------------------------------ transitions

@@ -184,9 +184,9 @@ public final class CaseStore {
     }
   }
 
-  /** {@link #find} without a lock, in a transaction of its own. */
+  /** {@link #find} without a lock, in a snapshot transaction of its own. */
   public Optional<StoredCase> load(String caseId) {
-    return store.inTransaction(tx -> find(tx, caseId, false));
+    return store.inSnapshot(tx -> find(tx, caseId, false));
   }
 
   /** The ID of the case filed under idempotency key hash {@code keyHash}, if any. */

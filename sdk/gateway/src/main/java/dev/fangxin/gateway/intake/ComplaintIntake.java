@@ -404,7 +404,7 @@ public final class ComplaintIntake {
     Optional<StoredCase> earlierCase =
         store
             .store()
-            .inTransaction(
+            .inSnapshot(
                 tx -> {
                   Optional<String> earlierId = store.caseIdForIdempotencyKey(tx, keyHash);
                   return earlierId.isPresent()

@@ -186,6 +186,30 @@ public final class Store implements AutoCloseable {
   }
 
   /**
+   * Runs read-only {@code work} in one {@code REPEATABLE READ} transaction, so that all its
+   * statements see the same snapshot: a case row and its audit trail read by two statements cannot
+   * straddle a writer's commit, as they can under the default {@code READ COMMITTED}. Errors are
+   * rethrown as by {@link #inTransaction}.
+   */
+  public <T> T inSnapshot(TransactionWork<T> work) {
+    Objects.requireNonNull(work, "work == null");
+    try (Connection tx = connection()) {
+      tx.setAutoCommit(false);
+      tx.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        T result = work.run(tx);
+        tx.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(tx, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw sqlFailed("A read on the store failed", e);
+    }
+  }
+
+  /**
    * Runs {@code work} on a borrowed connection in auto-commit mode on the calling thread: each
    * statement is its own transaction, and no {@code COMMIT} round trip follows. For reads that need
    * no common snapshot. A {@link SQLException} is rethrown as a {@link StoreException} with reason
