@@ -108,28 +108,31 @@ public final class DisputeServices implements Gateway.Component {
                   }
                 })
             .build();
-    delivery.set(
-        Delivery.builder(store, endpoints, deliveryConfig(config))
-            .clock(clock)
-            .meters(meters)
-            .listener(
-                new DeliveryListener() {
-                  @Override
-                  public void delivered(OutboxItem item, Instant at) {
-                    cases.onDelivered(item, at);
-                  }
+    boolean delivering = config.delivery().workers() > 0;
+    if (delivering) {
+      delivery.set(
+          Delivery.builder(store, endpoints, deliveryConfig(config))
+              .clock(clock)
+              .meters(meters)
+              .listener(
+                  new DeliveryListener() {
+                    @Override
+                    public void delivered(OutboxItem item, Instant at) {
+                      cases.onDelivered(item, at);
+                    }
 
-                  @Override
-                  public void deliveredAll(List<OutboxItem> items, Instant at) {
-                    cases.onDeliveredAll(items, at);
-                  }
+                    @Override
+                    public void deliveredAll(List<OutboxItem> items, Instant at) {
+                      cases.onDeliveredAll(items, at);
+                    }
 
-                  @Override
-                  public void deadLettered(OutboxItem item, Instant at) {
-                    cases.onDeadLettered(item, at);
-                  }
-                })
-            .build());
+                    @Override
+                    public void deadLettered(OutboxItem item, Instant at) {
+                      cases.onDeadLettered(item, at);
+                    }
+                  })
+              .build());
+    }
 
     Acquirers acquirers = Acquirers.on(store, clock);
     ClearingRecords clearing = ClearingRecords.on(store, clock);
@@ -166,8 +169,10 @@ public final class DisputeServices implements Gateway.Component {
     CaseTimers timers = CaseTimers.create(cases, clock, timerInterval);
     timers.start();
     ctx.service(timers);
-    delivery.get().start();
-    ctx.service(delivery.get());
+    if (delivering) {
+      delivery.get().start();
+      ctx.service(delivery.get());
+    }
   }
 
   /** The delivery settings {@code config} implies. */

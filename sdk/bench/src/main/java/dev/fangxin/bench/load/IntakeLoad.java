@@ -58,7 +58,9 @@ import java.util.logging.Logger;
  * then an H2 file database): a fresh database, the gateway in this process with its delivery
  * workers running, merchants, card terminals and SM2 terminal keys registered through the Java API,
  * and every merchant's webhook endpoint pointed at a loopback receiver that answers 204 (or, with
- * {@code --delivery none}, no endpoint at all). Then:
+ * {@code --delivery none}, no endpoint at all; with {@code --delivery elsewhere}, the measured
+ * gateway runs with {@code delivery.workers=0}, as an intake-only node, and a second gateway on the
+ * same store delivers the backlog after the measurement, timed). Then:
  *
  * <ol>
  *   <li>closed-loop warm-ups of the bare endpoint and of the gateway;
@@ -69,9 +71,9 @@ import java.util.logging.Logger;
  * </ol>
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.fangxin.bench.load.IntakeLoad [--connections 32]
- * [--warmup 10s] [--duration 8s] [--rounds 3] [--stores pg,h2] [--delivery receiver|none] [--tokens
- * 120000] [--terminals 4] [--drain 60s] [--set key=value]…} where {@code --set} passes a gateway
- * setting such as {@code http.worker-threads=8}. Prints one table at the end.
+ * [--warmup 10s] [--duration 8s] [--rounds 3] [--stores pg,h2] [--delivery receiver|none|elsewhere]
+ * [--tokens 120000] [--terminals 4] [--drain 60s] [--set key=value]…} where {@code --set} passes a
+ * gateway setting such as {@code http.worker-threads=8}. Prints one table at the end.
  */
 public final class IntakeLoad {
   private static final Instant EPOCH = Instant.now().minus(Duration.ofDays(2));
@@ -98,7 +100,13 @@ public final class IntakeLoad {
     Duration measure = duration(opts.getOrDefault("duration", "8s"));
     Duration drain = duration(opts.getOrDefault("drain", "30s"));
     List<String> stores = List.of(opts.getOrDefault("stores", "pg,h2").split(","));
-    boolean receiver = opts.getOrDefault("delivery", "receiver").equals("receiver");
+    String deliveryMode = opts.getOrDefault("delivery", "receiver");
+    if (!List.of("receiver", "none", "elsewhere").contains(deliveryMode)) {
+      throw new IllegalArgumentException(
+          "--delivery is receiver, none or elsewhere, not " + deliveryMode + ".");
+    }
+    boolean receiver = !deliveryMode.equals("none");
+    boolean elsewhere = deliveryMode.equals("elsewhere");
     int tokenCount = Integer.parseInt(opts.getOrDefault("tokens", "120000"));
     int terminals = Integer.parseInt(opts.getOrDefault("terminals", "4"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
@@ -111,7 +119,9 @@ public final class IntakeLoad {
         warmup,
         rounds,
         measure,
-        receiver ? "to a loopback 204 receiver" : "with no endpoint configured",
+        elsewhere
+            ? "by a second gateway started after the measurement (this one has none)"
+            : receiver ? "to a loopback 204 receiver" : "with no endpoint configured",
         tokenCount,
         terminals,
         settings,
@@ -145,6 +155,7 @@ public final class IntakeLoad {
                 publicKeys,
                 bodies,
                 hooks,
+                elsewhere,
                 settings,
                 rounds));
       }
@@ -214,6 +225,7 @@ public final class IntakeLoad {
       Map<KeyId, TerminalPublicKey> publicKeys,
       byte[][] bodies,
       Receiver hooks,
+      boolean elsewhere,
       Map<String, String> settings,
       int rounds)
       throws Exception {
@@ -236,6 +248,7 @@ public final class IntakeLoad {
               .setServerConfig("full_page_writes", "on")
               // Statement counts per complaint (see Cost below).
               .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+              .setServerConfig("pg_stat_statements.track_planning", "on")
               .start();
       try (Connection c = pg.getPostgresDatabase().getConnection();
           Statement s = c.createStatement()) {
@@ -259,7 +272,11 @@ public final class IntakeLoad {
     } else {
       System.out.printf("H2 file database under %s%n", dir.resolve("h2"));
     }
+    if (elsewhere) {
+      flags.put("delivery.workers", "0");
+    }
     flags.putAll(settings);
+    boolean drainBetween = hooks != null && !elsewhere;
     Clock clock = Clock.systemUTC();
     try (Gateway gw = DisputeServices.start(GatewayConfig.load(flags, Map.of()), clock);
         BareVerifyServer bare = BareVerifyServer.start(publicKeys, 2)) {
@@ -281,7 +298,7 @@ public final class IntakeLoad {
           HttpLoad.run(
               "127.0.0.1", port, connections, warmup, 0, bodies.length - next.get(), fresh);
       System.out.println("intake warm-up: " + w);
-      waitForOutbox(gw, drain, hooks != null);
+      waitForOutbox(gw, drain, drainBetween);
       // Alternate short rounds of the two closed loops, so that a change in the machine's load
       // (it is shared) hits both sides alike; the totals over all rounds are compared.
       List<HttpLoad.Result> bares = new ArrayList<>();
@@ -296,7 +313,7 @@ public final class IntakeLoad {
         HttpLoad.Result i =
             HttpLoad.run(
                 "127.0.0.1", port, connections, measure, 0, bodies.length - next.get(), fresh);
-        waitForOutbox(gw, drain, hooks != null);
+        waitForOutbox(gw, drain, drainBetween);
         Cost spent = Cost.now(gw, pg, dir).minus(before);
         long filed = count(gw, "SELECT COUNT(*) FROM cases") - cases0;
         cost = cost.plus(spent.withCases(filed));
@@ -322,6 +339,9 @@ public final class IntakeLoad {
           count(gw, "SELECT COUNT(*) FROM cases"), next.get(), bodies.length);
       if (next.get() >= bodies.length) {
         System.out.println("WARNING: ran out of tokens; pass a larger --tokens.");
+      }
+      if (elsewhere) {
+        drainWithSecondGateway(gw, flags, clock);
       }
       return new Row(store, bareResult, intake, open);
     } finally {
@@ -362,6 +382,29 @@ public final class IntakeLoad {
     System.out.printf(
         "outbox: %d undelivered after %.1f s of draining%n",
         pending, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Starts a second gateway on the same store with default delivery workers (the measured one has
+   * none) and times how long it takes to deliver the backlog the measurement left.
+   */
+  private static void drainWithSecondGateway(Gateway gw, Map<String, String> flags, Clock clock)
+      throws Exception {
+    Map<String, String> delivering = new LinkedHashMap<>(flags);
+    delivering.remove("delivery.workers");
+    long backlog =
+        count(gw, "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL");
+    long start = System.nanoTime();
+    try (Gateway second = DisputeServices.start(GatewayConfig.load(delivering, Map.of()), clock)) {
+      System.out.printf(
+          "second gateway %s delivers the backlog of %d webhooks (delivery workers %d)%n",
+          second.listenUrl(), backlog, second.config().delivery().workers());
+      waitForOutbox(gw, Duration.ofMinutes(10), true);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "backlog of %d delivered in %.1f s = %.0f webhooks/s%n",
+        backlog, seconds, backlog / seconds);
   }
 
   private static long count(Gateway gw, String sql) throws SQLException {
@@ -618,15 +661,18 @@ public final class IntakeLoad {
           Statement s = c.createStatement();
           ResultSet rs =
               s.executeQuery(
-                  "SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements"
+                  "SELECT calls, regexp_replace(query, '\\s+', ' ', 'g'), total_exec_time,"
+                      + " total_plan_time FROM pg_stat_statements"
                       + " WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 20")) {
         long total = count(gw, "SELECT COUNT(*) FROM cases");
         while (rs.next()) {
           String q = rs.getString(2);
           System.out.printf(
-              "  %6.2f  %s%n",
+              "  %6.2f  exec %6.3f ms plan %6.3f ms per call  %s%n",
               rs.getLong(1) / (double) Math.max(1, total),
-              q.length() > 150 ? q.substring(0, 150) : q);
+              rs.getDouble(3) / Math.max(1, rs.getLong(1)),
+              rs.getDouble(4) / Math.max(1, rs.getLong(1)),
+              q.length() > 120 ? q.substring(0, 120) : q);
         }
       }
     }

@@ -247,10 +247,11 @@ public final class GatewayConfig {
         "delivery.workers",
         "--delivery-workers",
         "4",
-        "an integer from 1 to 256",
-        "Threads delivering webhooks.",
+        "an integer from 0 to 256",
+        "Threads delivering webhooks; 0 = this process files complaints but delivers nothing (another"
+            + " gateway on the same store delivers).",
         false,
-        integer(1, 256));
+        integer(0, 256));
     def(
         "delivery.per-endpoint-concurrency",
         "--delivery-per-endpoint-concurrency",
@@ -609,7 +610,10 @@ public final class GatewayConfig {
       this.minAttempts = minAttempts;
     }
 
-    /** Threads delivering webhooks ({@code delivery.workers}, default 4). */
+    /**
+     * Threads delivering webhooks ({@code delivery.workers}, default 4); 0 when this process
+     * delivers nothing.
+     */
     public int workers() {
       return workers;
     }
