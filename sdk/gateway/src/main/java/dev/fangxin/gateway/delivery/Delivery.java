@@ -124,6 +124,10 @@ public final class Delivery implements AutoCloseable {
   // claimed rows waiting for a worker, by endpoint key, in claim order; guarded by lock
   private final Map<String, ArrayDeque<Ready>> ready = new LinkedHashMap<>();
   private int readyCount; // guarded by lock
+  // The endpoints passed over by the last claim that found fewer rows than it wanted, and when;
+  // null after new rows were committed. Guarded by lock.
+  private Set<String> fruitlessSkip;
+  private long fruitlessAtNanos;
   private volatile boolean running;
   private volatile boolean recording;
   private Thread dispatcher;
@@ -292,6 +296,7 @@ public final class Delivery implements AutoCloseable {
    */
   public void wake() {
     synchronized (lock) {
+      fruitlessSkip = null;
       wakeRequested = true;
       lock.notifyAll();
     }
@@ -461,6 +466,20 @@ public final class Delivery implements AutoCloseable {
         }
       }
       skipRegulator = busy.getOrDefault(REGULATOR_KEY, 0) >= 2 * limit;
+      if (skipRegulator) {
+        skip.add(REGULATOR_KEY);
+      }
+      // A claim that passes over busy endpoints reads past all their due rows: with one endpoint's
+      // large backlog, every claim would read the whole backlog and find nothing. After such a
+      // claim came back short, claims passing over the same endpoints or more wait for new rows
+      // (wake), or for the poll interval (rows falling due), instead of running on every finish.
+      if (want > 0
+          && fruitlessSkip != null
+          && skip.containsAll(fruitlessSkip)
+          && System.nanoTime() - fruitlessAtNanos < config.pollInterval().toNanos()) {
+        want = 0;
+      }
+      skip.remove(REGULATOR_KEY);
     }
     if (want <= 0 || skip.size() > OutboxQueue.MAX_CLAIM) {
       return done;
@@ -468,6 +487,17 @@ public final class Delivery implements AutoCloseable {
     Instant now = clock.instant();
     List<OutboxItem> items =
         store.outbox().claim(config.node(), want, now, config.lease(), skip, skipRegulator);
+    synchronized (lock) {
+      if (items.size() < want && (!skip.isEmpty() || skipRegulator)) {
+        fruitlessSkip = new HashSet<>(skip);
+        if (skipRegulator) {
+          fruitlessSkip.add(REGULATOR_KEY);
+        }
+        fruitlessAtNanos = System.nanoTime();
+      } else {
+        fruitlessSkip = null;
+      }
+    }
     if (items.isEmpty()) {
       return done;
     }

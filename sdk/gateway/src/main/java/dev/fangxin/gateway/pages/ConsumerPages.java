@@ -399,6 +399,11 @@ public final class ConsumerPages {
     return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
   }
 
+  /** The browser's CSRF cookie, when it has the shape of one. */
+  private static Optional<String> csrfCookie(RouteRequest request) {
+    return cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+  }
+
   private static Optional<String> cookie(RouteRequest request, String name) {
     Optional<String> header = request.header("cookie");
     if (header.isEmpty()) {
@@ -573,8 +578,7 @@ public final class ConsumerPages {
     } catch (IntakeException e) {
       return tokenProblem(e, lang, request);
     }
-    Optional<String> browser =
-        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    Optional<String> browser = csrfCookie(request);
     return formPage(200, request, lang, receiptTarget(token), r, browser, Map.of(), Map.of(), null);
   }
 
@@ -641,8 +645,7 @@ public final class ConsumerPages {
       return tokenProblem(e, headerLang, request);
     }
     Target target = receiptTarget(token);
-    Optional<String> browser =
-        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    Optional<String> browser = csrfCookie(request);
     FormData form;
     try {
       form =
@@ -933,8 +936,7 @@ public final class ConsumerPages {
     } catch (CodeRefusal e) {
       return tokenProblem(e.reason, lang, request);
     }
-    Optional<String> browser =
-        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    Optional<String> browser = csrfCookie(request);
     return codeFormPage(200, request, lang, token, cm, browser, Map.of(), Map.of(), null, null);
   }
 
@@ -986,8 +988,7 @@ public final class ConsumerPages {
     } catch (CodeRefusal e) {
       return tokenProblem(e.reason, headerLang, request);
     }
-    Optional<String> browser =
-        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    Optional<String> browser = csrfCookie(request);
     FormData form;
     try {
       form =
@@ -1234,8 +1235,7 @@ public final class ConsumerPages {
     } catch (CodeRefusal e) {
       return tokenProblem(e.reason, headerLang, request);
     }
-    Optional<String> browser =
-        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    Optional<String> browser = csrfCookie(request);
     FormData form;
     try {
       form =
@@ -1409,8 +1409,7 @@ public final class ConsumerPages {
     if (c.isEmpty()) {
       return caseNotFound(lang, request);
     }
-    Optional<String> browser =
-        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    Optional<String> browser = csrfCookie(request);
     String notice =
         query(request, "done")
             .filter(Set.of("accept", "decline", "escalate")::contains)
@@ -1537,8 +1536,7 @@ public final class ConsumerPages {
     if (c.isEmpty()) {
       return caseNotFound(headerLang, request);
     }
-    Optional<String> browser =
-        cookie(request, CSRF_COOKIE).filter(v -> Csrf.VALUE.matcher(v).matches());
+    Optional<String> browser = csrfCookie(request);
     FormData form;
     try {
       form =
