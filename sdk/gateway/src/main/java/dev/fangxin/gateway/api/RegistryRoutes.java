@@ -473,14 +473,14 @@ public final class RegistryRoutes {
     }
   }
 
-  private static ProblemException unknownMerchant(String id) {
+  static ProblemException unknownMerchant(String id) {
     return ProblemException.of(
         RegistryException.Reason.UNKNOWN_MERCHANT.code(),
         404,
         "No merchant " + quote(id) + " is visible to this API key.");
   }
 
-  private static ProblemException unknownTool(String id) {
+  static ProblemException unknownTool(String id) {
     return ProblemException.of(
         RegistryException.Reason.UNKNOWN_TOOL.code(),
         404,
@@ -512,7 +512,8 @@ public final class RegistryRoutes {
     }
   }
 
-  private static <T> T id(JsonBody body, String field, String value, Check<T> check) {
+  /** Runs an identifier check, recording its refusal under {@code field}; skipped if null. */
+  static <T> T id(JsonBody body, String field, String value, Check<T> check) {
     if (value == null) {
       return null;
     }
@@ -525,7 +526,7 @@ public final class RegistryRoutes {
   }
 
   @FunctionalInterface
-  private interface Check<T> {
+  interface Check<T> {
     T run() throws FangxinException;
   }
 

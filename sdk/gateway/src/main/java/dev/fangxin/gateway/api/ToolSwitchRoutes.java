@@ -5,9 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import dev.fangxin.core.FangxinException;
 import dev.fangxin.core.id.InstitutionCode;
-import dev.fangxin.core.id.InvalidIdentifierException;
 import dev.fangxin.core.id.MerchantNumber;
 import dev.fangxin.core.id.TerminalId;
 import dev.fangxin.gateway.auth.Guard;
@@ -163,14 +161,11 @@ public final class ToolSwitchRoutes {
     String merchantId = request.pathParam("id");
     Optional<Merchant> merchant = registry.merchant(merchantId);
     if (merchant.isEmpty()) {
-      throw ProblemException.of(
-          RegistryException.Reason.UNKNOWN_MERCHANT.code(),
-          404,
-          "No merchant \"" + shorten(merchantId) + "\" is visible to this API key.");
+      throw RegistryRoutes.unknownMerchant(merchantId);
     }
     PaymentTool to;
     if (toId != null) {
-      to = registry.tool(toId).orElseThrow(() -> unknownTool(toId));
+      to = registry.tool(toId).orElseThrow(() -> RegistryRoutes.unknownTool(toId));
     } else {
       to = spec;
     }
@@ -185,7 +180,7 @@ public final class ToolSwitchRoutes {
               + ").");
     }
     if (registry.tool(from).isEmpty()) {
-      throw unknownTool(from);
+      throw RegistryRoutes.unknownTool(from);
     }
     Instant when = at == null ? Instant.ofEpochSecond(clock.instant().getEpochSecond()) : at;
     String id = merchant.get().id();
@@ -251,9 +246,11 @@ public final class ToolSwitchRoutes {
       if (tid == null) {
         body.error("to_terminal_id", "Required for a card terminal.");
       }
-      InstitutionCode a = id(body, "to_acquirer", acquirer, () -> InstitutionCode.of(acquirer));
-      MerchantNumber n = id(body, "to_merchant_number", mid, () -> MerchantNumber.of(mid));
-      TerminalId t = id(body, "to_terminal_id", tid, () -> TerminalId.of(tid));
+      InstitutionCode a =
+          RegistryRoutes.id(body, "to_acquirer", acquirer, () -> InstitutionCode.of(acquirer));
+      MerchantNumber n =
+          RegistryRoutes.id(body, "to_merchant_number", mid, () -> MerchantNumber.of(mid));
+      TerminalId t = RegistryRoutes.id(body, "to_terminal_id", tid, () -> TerminalId.of(tid));
       return a == null || n == null || t == null ? null : PaymentTool.cardTerminal(a, n, t);
     }
     if ("collection_code".equals(kind)) {
@@ -285,10 +282,7 @@ public final class ToolSwitchRoutes {
     String merchantId = request.pathParam("id");
     Optional<Merchant> merchant = registry.merchant(merchantId);
     if (merchant.isEmpty() || (p.role() == Role.MERCHANT && !p.mayActFor(merchant.get().id()))) {
-      throw ProblemException.of(
-          RegistryException.Reason.UNKNOWN_MERCHANT.code(),
-          404,
-          "No merchant \"" + shorten(merchantId) + "\" is visible to this API key.");
+      throw RegistryRoutes.unknownMerchant(merchantId);
     }
     JsonArray list = new JsonArray();
     for (Binding b : registry.bindingsOf(merchant.get().id())) {
@@ -315,33 +309,5 @@ public final class ToolSwitchRoutes {
       this.toolSwitch = toolSwitch;
       this.endpoint = endpoint;
     }
-  }
-
-  private static ProblemException unknownTool(String id) {
-    return ProblemException.of(
-        RegistryException.Reason.UNKNOWN_TOOL.code(),
-        404,
-        "No payment tool \"" + shorten(id) + "\" is visible to this API key.");
-  }
-
-  private static String shorten(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
-  }
-
-  private static <T> T id(JsonBody body, String field, String value, Check<T> check) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return check.run();
-    } catch (InvalidIdentifierException e) {
-      body.error(field, e.getMessage());
-      return null;
-    }
-  }
-
-  @FunctionalInterface
-  private interface Check<T> {
-    T run() throws FangxinException;
   }
 }

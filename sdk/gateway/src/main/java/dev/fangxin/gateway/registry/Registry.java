@@ -322,16 +322,7 @@ public final class Registry {
                       + "; a new binding must start at or after that.");
             }
           }
-          try (PreparedStatement insert =
-              tx.prepareStatement(
-                  "INSERT INTO tool_bindings (tool_id, merchant_id, valid_from, valid_to,"
-                      + " created_at) VALUES (?, ?, ?, NULL, ?)")) {
-            insert.setString(1, toolId);
-            insert.setString(2, merchant);
-            insert.setLong(3, at);
-            insert.setLong(4, now);
-            insert.executeUpdate();
-          }
+          insertOpenBinding(tx, toolId, merchant, at, now);
           return Binding.of(toolId, merchant, Instant.ofEpochSecond(at), null);
         });
   }
@@ -596,22 +587,28 @@ public final class Registry {
       }
     }
     closeBinding(tx, old.id, when);
-    try (PreparedStatement insert =
-        tx.prepareStatement(
-            "INSERT INTO tool_bindings (tool_id, merchant_id, valid_from, valid_to,"
-                + " created_at) VALUES (?, ?, ?, NULL, ?)")) {
-      insert.setString(1, to.id());
-      insert.setString(2, merchant);
-      insert.setLong(3, when);
-      insert.setLong(4, clock.instant().getEpochSecond());
-      insert.executeUpdate();
-    }
+    insertOpenBinding(tx, to.id(), merchant, when, clock.instant().getEpochSecond());
     return ToolSwitch.of(
         merchant,
         Binding.of(fromToolId, merchant, Instant.ofEpochSecond(old.validFrom), whenInstant),
         Binding.of(to.id(), merchant, whenInstant, null),
         registered,
         false);
+  }
+
+  private static void insertOpenBinding(
+      Connection tx, String toolId, String merchantId, long from, long createdAt)
+      throws SQLException {
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "INSERT INTO tool_bindings (tool_id, merchant_id, valid_from, valid_to,"
+                + " created_at) VALUES (?, ?, ?, NULL, ?)")) {
+      insert.setString(1, toolId);
+      insert.setString(2, merchantId);
+      insert.setLong(3, from);
+      insert.setLong(4, createdAt);
+      insert.executeUpdate();
+    }
   }
 
   /**
