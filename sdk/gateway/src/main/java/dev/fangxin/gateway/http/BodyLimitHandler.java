@@ -1,6 +1,5 @@
 package dev.fangxin.gateway.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -109,7 +108,7 @@ final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
       }
       answer = RouteResponse.problem(p);
     }
-    ctx.writeAndFlush(Responses.of(answer, false)).addListener(ChannelFutureListener.CLOSE);
+    LingeringClose.after(ctx.writeAndFlush(Responses.of(answer, false)));
   }
 
   private static RouteRequest headersOnly(HttpRequest req) {

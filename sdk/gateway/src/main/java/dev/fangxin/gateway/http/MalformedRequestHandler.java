@@ -1,6 +1,5 @@
 package dev.fangxin.gateway.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -46,6 +45,6 @@ final class MalformedRequestHandler extends SimpleChannelInboundHandler<FullHttp
       p = Problem.of("http.bad_request", 400, "The request is not well-formed HTTP/1.1.");
     }
     ctx.pipeline().fireUserEventTriggered(RequestDeadlineHandler.RequestReceived.INSTANCE);
-    ctx.writeAndFlush(Responses.problem(p, false)).addListener(ChannelFutureListener.CLOSE);
+    LingeringClose.after(ctx.writeAndFlush(Responses.problem(p, false)));
   }
 }

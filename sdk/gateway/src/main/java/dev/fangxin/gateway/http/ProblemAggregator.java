@@ -1,6 +1,5 @@
 package dev.fangxin.gateway.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -31,7 +30,7 @@ final class ProblemAggregator extends HttpObjectAggregator {
     if (instance != null) {
       p = p.withInstance(instance);
     }
-    ctx.writeAndFlush(Responses.problem(p, false)).addListener(ChannelFutureListener.CLOSE);
+    LingeringClose.after(ctx.writeAndFlush(Responses.problem(p, false)));
   }
 
   static String pathOf(String uri) {

@@ -11,6 +11,12 @@ import dev.fangxin.core.id.DurableTrace;
 import dev.fangxin.core.id.InstitutionCode;
 import dev.fangxin.core.id.MerchantNumber;
 import dev.fangxin.core.id.TerminalId;
+import dev.fangxin.core.key.SignatureAlgorithm;
+import dev.fangxin.core.key.TerminalKeyPair;
+import dev.fangxin.core.link.DisputeLink;
+import dev.fangxin.core.money.Money;
+import dev.fangxin.core.token.DisputeClaim;
+import dev.fangxin.core.token.DisputeToken;
 import dev.fangxin.gateway.auth.Guard;
 import dev.fangxin.gateway.auth.Principal;
 import dev.fangxin.gateway.cases.CaseService;
@@ -20,6 +26,7 @@ import dev.fangxin.gateway.http.HttpServerConfig;
 import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.intake.ComplaintIntake;
 import dev.fangxin.gateway.intake.ComplaintRequest;
+import dev.fangxin.gateway.intake.IntakeException;
 import dev.fangxin.gateway.intake.IntakeRoutes;
 import dev.fangxin.gateway.intake.ReceiptVerifier;
 import dev.fangxin.gateway.registry.PaymentTool;
@@ -29,6 +36,7 @@ import dev.fangxin.gateway.store.StoreConfig;
 import dev.fangxin.gateway.testing.SettableClock;
 import dev.fangxin.protocol.v1.ClearingBatch;
 import dev.fangxin.protocol.v1.ToolType;
+import dev.fangxin.protocol.v1.TransactionType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -293,7 +301,7 @@ abstract class TraceRoutingContractTest {
   // ---------------------------------------------------------------- property
 
   @Test
-  void everyTraceComplaintRoutesToTheMerchantOwningTheToolAtPaymentTime() {
+  void everyTraceOrReceiptComplaintRoutesToTheMerchantOwningTheToolAtPaymentTime() {
     Random random = new Random(20260101L);
     int merchants = 5;
     List<String> ids = new ArrayList<>();
@@ -304,6 +312,7 @@ abstract class TraceRoutingContractTest {
     }
     int tools = 6;
     List<PaymentTool> toolList = new ArrayList<>();
+    List<TerminalKeyPair> keyOf = new ArrayList<>();
     // history.get(tool) = list of {from, to (or MAX), merchant index}; gaps are unbound periods.
     List<List<long[]>> history = new ArrayList<>();
     Instant start = T0.minus(Duration.ofDays(200));
@@ -315,6 +324,9 @@ abstract class TraceRoutingContractTest {
               TerminalId.of(String.format("P%07d", k)));
       registry.registerTool(tool);
       toolList.add(tool);
+      TerminalKeyPair key = TerminalKeyPair.generate(SignatureAlgorithm.ED25519);
+      registry.registerKey(key.publicKey(), tool.id(), start.minus(Duration.ofDays(1)));
+      keyOf.add(key);
       List<long[]> h = new ArrayList<>();
       long t = start.getEpochSecond() + random.nextInt(86_400);
       int pieces = 1 + random.nextInt(5);
@@ -337,6 +349,7 @@ abstract class TraceRoutingContractTest {
     int routed = 0;
     int unbound = 0;
     int misroutes = 0;
+    int byToken = 0;
     List<dev.fangxin.protocol.v1.ClearingRecord.Builder> batch = new ArrayList<>();
     List<Integer> toolOf = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
@@ -364,14 +377,36 @@ abstract class TraceRoutingContractTest {
           expected = (int) piece[2];
         }
       }
-      JsonObject body = traced(r.trace(), null, null);
+      // Every other payment that lies in the past is complained about from its receipt token,
+      // signed by the tool's terminal key at the payment's time; the rest by the trace the wallet
+      // partner holds.
+      boolean token = i % 2 == 1 && at <= clock.instant().getEpochSecond() - 3600;
+      JsonObject body;
+      if (token) {
+        DisputeClaim claim =
+            DisputeClaim.of(
+                TransactionType.TRANSACTION_TYPE_SALE,
+                keyOf.get(toolOf.get(i)).keyId(),
+                1000 + i,
+                Instant.ofEpochSecond(at),
+                Money.of(1250, Money.CNY));
+        body = new JsonObject();
+        body.addProperty(
+            "receipt_token",
+            DisputeLink.encodeToken(DisputeToken.sign(claim, keyOf.get(toolOf.get(i)))));
+        body.addProperty("category", "quality");
+        body.addProperty("desired_outcome", "refund_money");
+        byToken++;
+      } else {
+        body = traced(r.trace(), null, null);
+      }
       body.addProperty("description", "Property case " + i + ".");
       try {
         ComplaintIntake.Filing f =
             intake.file(
                 ComplaintRequest.fromJson(body.toString().getBytes(StandardCharsets.UTF_8)),
                 Optional.empty(),
-                Optional.of(wallet));
+                token ? Optional.empty() : Optional.of(wallet));
         routed++;
         if (expected == null || !f.storedCase().merchantId().equals(ids.get(expected))) {
           misroutes++;
@@ -380,7 +415,15 @@ abstract class TraceRoutingContractTest {
         assertThat(r.transactionTime().atZone(SHANGHAI).toLocalDate())
             .isEqualTo(f.storedCase().receipt().paidAtLocal().toLocalDate());
       } catch (ClearingException e) {
+        assertThat(token).isFalse();
         assertThat(e.reasonCode()).isEqualTo(ClearingException.Reason.NO_MERCHANT);
+        unbound++;
+        if (expected != null) {
+          misroutes++;
+        }
+      } catch (IntakeException e) {
+        assertThat(token).isTrue();
+        assertThat(e.reasonCode()).isEqualTo(IntakeException.Reason.NO_MERCHANT);
         unbound++;
         if (expected != null) {
           misroutes++;
@@ -391,6 +434,7 @@ abstract class TraceRoutingContractTest {
     assertThat(routed + unbound).isEqualTo(500);
     assertThat(routed).isGreaterThan(100);
     assertThat(unbound).isGreaterThan(0);
+    assertThat(byToken).isGreaterThan(100);
     assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(routed);
   }
 
