@@ -39,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Run: {@code java -cp sdk/bench/target/benchmarks.jar dev.fangxin.bench.delivery.DeliveryLoad
  * [--db=pg|h2|both] [--rows=20000] [--merchants=8] [--rate=1000] [--latency-rows=10000]
- * [--workers=32] [--per-endpoint=8]}
+ * [--workers=32] [--per-endpoint=8] [--synchronous-commit=on|off]}; PostgreSQL runs with {@code
+ * fsync} and, unless told otherwise, {@code synchronous_commit} on
  */
 public final class DeliveryLoad {
   private DeliveryLoad() {}
@@ -54,6 +55,7 @@ public final class DeliveryLoad {
     a.put("latency-rows", "10000");
     a.put("workers", "32");
     a.put("per-endpoint", "8");
+    a.put("synchronous-commit", "on");
     for (String arg : args) {
       if (!arg.startsWith("--") || !arg.contains("=")) {
         throw new IllegalArgumentException("Arguments look like --name=value, got " + arg);
@@ -73,10 +75,20 @@ public final class DeliveryLoad {
             + System.getProperty("java.version"));
     String db = a.get("db");
     if (db.equals("pg") || db.equals("both")) {
-      try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+      // fsync and synchronous_commit on by default, so a delivered mark is on disk when it
+      // commits (zonky's default is synchronous_commit=off; --synchronous-commit=off for that).
+      try (EmbeddedPostgres pg =
+          EmbeddedPostgres.builder()
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", a.get("synchronous-commit"))
+              .start()) {
         try (Connection c = pg.getPostgresDatabase().getConnection();
             Statement st = c.createStatement()) {
           st.execute("CREATE DATABASE delivery_bench");
+          try (var rs = st.executeQuery("SHOW synchronous_commit")) {
+            rs.next();
+            System.out.println("postgresql synchronous_commit=" + rs.getString(1));
+          }
         }
         StoreConfig config =
             StoreConfig.of(
