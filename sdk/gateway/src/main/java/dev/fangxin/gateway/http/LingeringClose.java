@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
@@ -33,9 +34,12 @@ final class LingeringClose {
             ch.close();
             return;
           }
+          // On TLS, close_notify first (through the TLS handler), then the TCP half-close.
+          SslHandler tls = ch.pipeline().get(SslHandler.class);
           ch.pipeline().addFirst("lingering-close", new Discard());
           ch.config().setAutoRead(true);
-          ((SocketChannel) ch).shutdownOutput();
+          ChannelFuture notified = tls == null ? ch.newSucceededFuture() : tls.closeOutbound();
+          notified.addListener(n -> ((SocketChannel) ch).shutdownOutput());
           ch.eventLoop().schedule(() -> ch.close(), LINGER_SECONDS, TimeUnit.SECONDS);
         });
   }

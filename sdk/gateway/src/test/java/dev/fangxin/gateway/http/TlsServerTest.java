@@ -71,6 +71,33 @@ class TlsServerTest {
   }
 
   @Test
+  void anOversizeBodyOverTlsGetsA413() throws Exception {
+    TestCertificates certs = TestCertificates.write(dir, "server", "EC", null);
+    try (GatewayHttpServer server = start(certs, null)) {
+      HttpClient client = HttpClient.newBuilder().sslContext(certs.clientContext()).build();
+      URI base = URI.create("https://127.0.0.1:" + server.port());
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> res =
+            client.send(
+                HttpRequest.newBuilder(base.resolve("/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofString("a".repeat(300_000)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(413);
+        assertThat(res.body()).contains("http.payload_too_large");
+      }
+      // The server carries on.
+      HttpResponse<String> echo =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/echo"))
+                  .POST(HttpRequest.BodyPublishers.ofString("放心"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(echo.body()).isEqualTo("放心");
+    }
+  }
+
+  @Test
   void aClientThatDoesNotTrustTheCertificateIsRefused() throws Exception {
     TestCertificates certs = TestCertificates.write(dir, "server", "EC", null);
     TestCertificates other = TestCertificates.write(dir, "other", "EC", null);
