@@ -31,6 +31,7 @@ import dev.fangxin.gateway.http.Route;
 import dev.fangxin.gateway.registry.PaymentTool;
 import dev.fangxin.gateway.registry.Registry;
 import dev.fangxin.gateway.testing.MockMerchant;
+import dev.fangxin.gateway.testing.StoreSnapshot;
 import dev.fangxin.protocol.v1.TransactionType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,15 +42,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1024,40 +1022,8 @@ abstract class BadInputContractTest {
 
   /** Every row of every table in the schema, each rendered exactly, sorted. */
   Map<String, List<String>> snapshot() throws Exception {
-    Map<String, List<String>> out = new TreeMap<>();
-    try (Connection c = gateway.store().connection()) {
-      DatabaseMetaData meta = c.getMetaData();
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = meta.getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
-        while (rs.next()) {
-          tables.add(rs.getString("TABLE_NAME"));
-        }
-      }
-      assertThat(tables).as("tables in schema " + c.getSchema()).hasSizeGreaterThan(10);
-      try (Statement s = c.createStatement()) {
-        for (String table : tables) {
-          List<String> rows = new ArrayList<>();
-          try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-              StringBuilder row = new StringBuilder();
-              for (int i = 1; i <= md.getColumnCount(); i++) {
-                Object v = rs.getObject(i);
-                row.append(md.getColumnLabel(i)).append('=');
-                row.append(
-                    v instanceof byte[]
-                        ? Base64.getEncoder().encodeToString((byte[]) v)
-                        : String.valueOf(v));
-                row.append('\u001f');
-              }
-              rows.add(row.toString());
-            }
-          }
-          rows.sort(null);
-          out.put(table.toLowerCase(Locale.ROOT), rows);
-        }
-      }
-    }
+    Map<String, List<String>> out = StoreSnapshot.of(gateway.store());
+    assertThat(out).as("tables in the store's schema").hasSizeGreaterThan(10);
     return out;
   }
 

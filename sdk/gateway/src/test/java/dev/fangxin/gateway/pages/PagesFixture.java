@@ -16,6 +16,7 @@ import dev.fangxin.gateway.clearing.HookSignature;
 import dev.fangxin.gateway.config.GatewayConfig;
 import dev.fangxin.gateway.testing.GatewayApi;
 import dev.fangxin.gateway.testing.MockMerchant;
+import dev.fangxin.gateway.testing.StoreSnapshot;
 import dev.fangxin.protocol.v1.ClearingBatch;
 import dev.fangxin.protocol.v1.ClearingRecord;
 import dev.fangxin.protocol.v1.ToolType;
@@ -30,21 +31,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -453,39 +446,7 @@ final class PagesFixture implements AutoCloseable {
 
   /** Every row of every table, each rendered exactly, sorted (as BadInputContractTest does). */
   Map<String, List<String>> snapshot() throws Exception {
-    Map<String, List<String>> out = new TreeMap<>();
-    try (Connection c = gateway.store().connection()) {
-      DatabaseMetaData meta = c.getMetaData();
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = meta.getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
-        while (rs.next()) {
-          tables.add(rs.getString("TABLE_NAME"));
-        }
-      }
-      try (Statement s = c.createStatement()) {
-        for (String table : tables) {
-          List<String> rows = new ArrayList<>();
-          try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-              StringBuilder row = new StringBuilder();
-              for (int i = 1; i <= md.getColumnCount(); i++) {
-                Object v = rs.getObject(i);
-                row.append(md.getColumnLabel(i)).append('=');
-                row.append(
-                    v instanceof byte[]
-                        ? Base64.getEncoder().encodeToString((byte[]) v)
-                        : String.valueOf(v));
-                row.append('\u001f');
-              }
-              rows.add(row.toString());
-            }
-          }
-          rows.sort(null);
-          out.put(table.toLowerCase(Locale.ROOT), rows);
-        }
-      }
-    }
+    Map<String, List<String>> out = StoreSnapshot.of(gateway.store());
     return out;
   }
 
