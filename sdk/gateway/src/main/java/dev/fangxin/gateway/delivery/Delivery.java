@@ -434,8 +434,8 @@ public final class Delivery implements AutoCloseable {
     int done = startReady();
     int limit = config.perEndpointConcurrency();
     int want;
-    Set<String> skip = new HashSet<>();
-    boolean skipRegulator;
+    // The endpoints this claim passes over, the regulator sink among them under REGULATOR_KEY.
+    Set<String> passedOver = new HashSet<>();
     synchronized (lock) {
       if (!running) {
         return done;
@@ -461,13 +461,9 @@ public final class Delivery implements AutoCloseable {
       }
       // An endpoint with its limit in flight and as many rows again waiting gets no more.
       for (Map.Entry<String, Integer> e : busy.entrySet()) {
-        if (e.getValue() >= 2 * limit && !e.getKey().equals(REGULATOR_KEY)) {
-          skip.add(e.getKey());
+        if (e.getValue() >= 2 * limit) {
+          passedOver.add(e.getKey());
         }
-      }
-      skipRegulator = busy.getOrDefault(REGULATOR_KEY, 0) >= 2 * limit;
-      if (skipRegulator) {
-        skip.add(REGULATOR_KEY);
       }
       // A claim that passes over busy endpoints reads past all their due rows: with one endpoint's
       // large backlog, every claim would read the whole backlog and find nothing. After such a
@@ -475,12 +471,14 @@ public final class Delivery implements AutoCloseable {
       // (wake), or for the poll interval (rows falling due), instead of running on every finish.
       if (want > 0
           && fruitlessSkip != null
-          && skip.containsAll(fruitlessSkip)
+          && passedOver.containsAll(fruitlessSkip)
           && System.nanoTime() - fruitlessAtNanos < config.pollInterval().toNanos()) {
         want = 0;
       }
-      skip.remove(REGULATOR_KEY);
     }
+    boolean skipRegulator = passedOver.contains(REGULATOR_KEY);
+    Set<String> skip = new HashSet<>(passedOver);
+    skip.remove(REGULATOR_KEY);
     if (want <= 0 || skip.size() > OutboxQueue.MAX_CLAIM) {
       return done;
     }
@@ -488,15 +486,8 @@ public final class Delivery implements AutoCloseable {
     List<OutboxItem> items =
         store.outbox().claim(config.node(), want, now, config.lease(), skip, skipRegulator);
     synchronized (lock) {
-      if (items.size() < want && (!skip.isEmpty() || skipRegulator)) {
-        fruitlessSkip = new HashSet<>(skip);
-        if (skipRegulator) {
-          fruitlessSkip.add(REGULATOR_KEY);
-        }
-        fruitlessAtNanos = System.nanoTime();
-      } else {
-        fruitlessSkip = null;
-      }
+      fruitlessSkip = items.size() < want && !passedOver.isEmpty() ? passedOver : null;
+      fruitlessAtNanos = System.nanoTime();
     }
     if (items.isEmpty()) {
       return done;

@@ -440,21 +440,9 @@ public final class ComplaintRequest {
     if (amount == null) {
       errors.add(FieldError.of("amount", "amount is required with a merchant_code."));
     }
+    // The details are checked as for a receipt token; the placeholder only stands in for one.
     ComplaintRequest shape =
-        build(
-            "PLACEHOLDER",
-            null,
-            null,
-            null,
-            false,
-            false,
-            category,
-            outcome,
-            description,
-            phone,
-            name,
-            key,
-            errors);
+        build("PLACEHOLDER", category, outcome, description, phone, name, key, errors);
     return new ComplaintRequest(null, null, amount, null, shape.details, key, code, paidAt);
   }
 

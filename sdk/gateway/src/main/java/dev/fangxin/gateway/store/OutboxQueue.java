@@ -316,15 +316,14 @@ public final class OutboxQueue {
     long leaseSeconds = lease.getSeconds() + (lease.getNano() > 0 ? 1 : 0);
     long until = nowSeconds + leaseSeconds;
     List<String> skip = List.copyOf(skipMerchants);
+    Store.TransactionWork<List<OutboxItem>> claim =
+        tx -> claimIn(tx, store.dialect(), worker, max, nowSeconds, until, skip, skipRegulator);
     if (store.dialect() == StoreConfig.Dialect.H2) {
       synchronized (H2_CLAIMS.computeIfAbsent(store.config().jdbcUrl(), url -> new Object())) {
-        return store.inTransaction(
-            tx ->
-                claimIn(tx, store.dialect(), worker, max, nowSeconds, until, skip, skipRegulator));
+        return store.inTransaction(claim);
       }
     }
-    return store.inTransaction(
-        tx -> claimIn(tx, store.dialect(), worker, max, nowSeconds, until, skip, skipRegulator));
+    return store.inTransaction(claim);
   }
 
   private static List<OutboxItem> claimIn(

@@ -169,20 +169,7 @@ public final class Store implements AutoCloseable {
    * {@link StoreException.Reason#SQL_FAILED}; runtime exceptions are rethrown as they are.
    */
   public <T> T inTransaction(TransactionWork<T> work) {
-    Objects.requireNonNull(work, "work == null");
-    try (Connection tx = connection()) {
-      tx.setAutoCommit(false);
-      try {
-        T result = work.run(tx);
-        tx.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(tx, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw sqlFailed("A transaction on the store failed", e);
-    }
+    return transaction(work, false, "A transaction on the store");
   }
 
   /**
@@ -192,10 +179,17 @@ public final class Store implements AutoCloseable {
    * rethrown as by {@link #inTransaction}.
    */
   public <T> T inSnapshot(TransactionWork<T> work) {
+    return transaction(work, true, "A read on the store");
+  }
+
+  /** {@code work} in one transaction: the pool's isolation, or REPEATABLE READ if snapshot. */
+  private <T> T transaction(TransactionWork<T> work, boolean snapshot, String what) {
     Objects.requireNonNull(work, "work == null");
     try (Connection tx = connection()) {
       tx.setAutoCommit(false);
-      tx.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      if (snapshot) {
+        tx.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      }
       try {
         T result = work.run(tx);
         tx.commit();
@@ -205,7 +199,7 @@ public final class Store implements AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
-      throw sqlFailed("A read on the store failed", e);
+      throw sqlFailed(what + " failed", e);
     }
   }
 
